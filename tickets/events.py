@@ -1,0 +1,85 @@
+"""Domain events, delivered after the transaction that caused them commits.
+
+Handlers are plain functions taking an Event; they are registered with
+`subscribe(name)` (apps do it in AppConfig.ready) or listed in
+settings.HELPDESK_EVENT_HANDLERS as "dotted.path" or "event_name:dotted.path".
+A handler that needs time enqueues a Celery task; a failing handler is logged
+and does not stop the others.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+log = logging.getLogger(__name__)
+
+TICKET_CREATED = "ticket_created"
+ARTICLE_ADDED = "article_added"
+STATE_CHANGED = "state_changed"
+QUEUE_MOVED = "queue_moved"
+OWNER_CHANGED = "owner_changed"
+RESPONSIBLE_CHANGED = "responsible_changed"
+LOCK_CHANGED = "lock_changed"
+PRIORITY_CHANGED = "priority_changed"
+CATEGORY_CHANGED = "category_changed"
+TYPE_CHANGED = "type_changed"
+TAGS_CHANGED = "tags_changed"
+WATCHERS_CHANGED = "watchers_changed"
+LINK_CHANGED = "link_changed"
+TICKET_MERGED = "ticket_merged"
+TIME_ACCOUNTED = "time_accounted"
+FIELD_CHANGED = "field_changed"
+
+ALL = "*"
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    ticket_id: int
+    actor_id: int | None
+    data: dict = field(default_factory=dict)
+
+
+_handlers: dict[str, list[Callable[[Event], None]]] = defaultdict(list)
+
+
+def subscribe(name: str = ALL):
+    def decorator(func):
+        if func not in _handlers[name]:
+            _handlers[name].append(func)
+        return func
+
+    return decorator
+
+
+def unsubscribe(func, name: str = ALL) -> None:
+    if func in _handlers[name]:
+        _handlers[name].remove(func)
+
+
+def _configured_handlers():
+    for entry in settings.HELPDESK_EVENT_HANDLERS:
+        name, _, path = entry.rpartition(":")
+        yield (name or ALL), import_string(path)
+
+
+def dispatch(event: Event) -> None:
+    handlers = [*_handlers[event.name], *_handlers[ALL]]
+    handlers += [h for name, h in _configured_handlers() if name in (event.name, ALL)]
+    for handler in handlers:
+        try:
+            handler(event)
+        except Exception:
+            log.exception("event handler %r failed for %s", handler, event)
+
+
+def publish(name: str, ticket, actor=None, **data) -> Event:
+    event = Event(name=name, ticket_id=ticket.pk, actor_id=getattr(actor, "pk", None), data=data)
+    transaction.on_commit(lambda: dispatch(event))
+    return event

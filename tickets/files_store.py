@@ -1,0 +1,44 @@
+"""Content-addressed storage of file bytes: one StoredFile per sha256."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+
+from tickets.files import StoredFile, _content_path
+
+
+@dataclass
+class FileInput:
+    filename: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+    is_inline: bool = False
+    content_id: str = ""
+
+
+def store_bytes(content: bytes) -> StoredFile:
+    digest = hashlib.sha256(content).hexdigest()
+    existing = StoredFile.objects.filter(sha256=digest).first()
+    if existing:
+        return existing
+    blob = StoredFile(sha256=digest, size=len(content))
+    path = _content_path(blob, "")
+    if not default_storage.exists(path):
+        default_storage.save(path, ContentFile(content))
+    blob.file.name = path
+    try:
+        with transaction.atomic():
+            blob.save()
+    except IntegrityError:
+        return StoredFile.objects.get(sha256=digest)
+    return blob
+
+
+def clean_filename(name: str) -> str:
+    """The name shown to users: no path, no control characters, not empty."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:255] or "attachment"

@@ -1,0 +1,255 @@
+"""The ticket domain: queues, states, tickets, articles, attachments, history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tickets.catalog import OPEN_STATE_TYPES, Category, CustomField, Priority, State, StateType, Tag, TicketType  # noqa: F401
+from tickets.files import Attachment, StoredFile  # noqa: F401
+from tickets.queues import SLA, Queue  # noqa: F401
+
+User = settings.AUTH_USER_MODEL
+
+
+class TicketQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__type__in=OPEN_STATE_TYPES)
+
+    def closed(self):
+        return self.exclude(state__type__in=OPEN_STATE_TYPES)
+
+    def for_list(self):
+        """The related rows every ticket list shows, in one query."""
+        return self.select_related("queue", "state", "priority", "owner", "customer", "company")
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    queue = models.ForeignKey(Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="tickets")
+    state = models.ForeignKey(State, verbose_name=_("state"), on_delete=models.PROTECT, related_name="tickets")
+    priority = models.ForeignKey(Priority, verbose_name=_("priority"), on_delete=models.PROTECT, related_name="+")
+    type = models.ForeignKey(
+        TicketType, verbose_name=_("type"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    customer = models.ForeignKey(
+        User, verbose_name=_("customer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    company = models.ForeignKey(
+        "accounts.Company",
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    owner = models.ForeignKey(
+        User, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_tickets"
+    )
+    responsible = models.ForeignKey(
+        User,
+        verbose_name=_("responsible"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_tickets",
+    )
+    is_locked = models.BooleanField(_("locked"), default=False)
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="tickets")
+    watchers = models.ManyToManyField(User, verbose_name=_("watchers"), blank=True, related_name="watched_tickets")
+
+    sla = models.ForeignKey(SLA, verbose_name=_("SLA"), null=True, blank=True, on_delete=models.SET_NULL)
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    update_due = models.DateTimeField(_("update due"), null=True, blank=True)
+    solution_due = models.DateTimeField(_("solution due"), null=True, blank=True)
+    escalation_at = models.DateTimeField(_("escalates at"), null=True, blank=True, db_index=True)
+
+    pending_until = models.DateTimeField(_("pending until"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    time_accounted = models.DecimalField(_("time accounted (minutes)"), max_digits=10, decimal_places=2, default=0)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised by every change; a form based on an older version is refused.")
+    )
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["queue", "state", "-updated"], name="ticket_queue_state_upd"),
+            models.Index(fields=["owner", "state"], name="ticket_owner_state"),
+            models.Index(fields=["customer", "-created"], name="ticket_customer_created"),
+            models.Index(fields=["company", "-created"], name="ticket_company_created"),
+        ]
+
+    def __str__(self):
+        return f"{settings.HELPDESK_TICKET_HOOK}{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state.type in OPEN_STATE_TYPES
+
+    def subject_tag(self) -> str:
+        return f"[{settings.HELPDESK_TICKET_HOOK}{self.number}]"
+
+
+class Article(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("email")
+        WEB = "web", _("web")
+        PHONE = "phone", _("phone")
+        NOTE = "note", _("note")
+        API = "api", _("API")
+        SYSTEM = "system", _("system")
+
+    class Sender(models.TextChoices):
+        CUSTOMER = "customer", _("customer")
+        AGENT = "agent", _("agent")
+        SYSTEM = "system", _("system")
+
+    class Delivery(models.TextChoices):
+        NONE = "", _("not sent")
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="articles")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    sender_type = models.CharField(_("sender type"), max_length=10, choices=Sender.choices)
+    is_visible_to_customer = models.BooleanField(_("visible to customer"), default=True)
+    author = models.ForeignKey(
+        User, verbose_name=_("author"), null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    from_address = models.CharField(_("from"), max_length=500, blank=True)
+    to_addresses = models.TextField(_("to"), blank=True)
+    cc_addresses = models.TextField(_("cc"), blank=True)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    body_text = models.TextField(_("body (text)"), blank=True)
+    body_html = models.TextField(_("body (sanitised HTML)"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=500, blank=True, db_index=True)
+    in_reply_to = models.CharField(_("In-Reply-To"), max_length=500, blank=True)
+    references = models.TextField(_("References"), blank=True)
+    raw_message = models.ForeignKey(
+        StoredFile, verbose_name=_("raw message"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    delivery_status = models.CharField(
+        _("delivery status"), max_length=10, choices=Delivery.choices, blank=True, default=Delivery.NONE
+    )
+    delivery_error = models.TextField(_("delivery error"), blank=True)
+    time_accounted = models.DecimalField(_("time accounted (minutes)"), max_digits=10, decimal_places=2, default=0)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [models.Index(fields=["ticket", "created"], name="article_ticket_created")]
+
+    def __str__(self):
+        return self.subject or f"{self.get_channel_display()} #{self.pk}"
+
+
+class TicketHistory(models.Model):
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="history")
+    event = models.CharField(_("event"), max_length=50)
+    actor = models.ForeignKey(User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL)
+    field = models.CharField(_("field"), max_length=50, blank=True)
+    old_value = models.CharField(_("old value"), max_length=500, blank=True)
+    new_value = models.CharField(_("new value"), max_length=500, blank=True)
+    created = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        indexes = [models.Index(fields=["ticket", "created"], name="history_ticket_created")]
+
+    def __str__(self):
+        return f"{self.event} {self.field}: {self.old_value} -> {self.new_value}"
+
+
+class TicketLink(models.Model):
+    class Kind(models.TextChoices):
+        PARENT_CHILD = "parent", _("parent of")
+        RELATED = "related", _("related to")
+        DUPLICATE = "duplicate", _("duplicate of")
+
+    source = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(
+        Ticket, verbose_name=_("linked ticket"), on_delete=models.CASCADE, related_name="links_in"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ticket link")
+        verbose_name_plural = _("ticket links")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="unique_ticket_link"),
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="link_not_to_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.source.number} {self.get_kind_display()} {self.target.number}"
+
+
+class TicketMerge(models.Model):
+    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="merged_away")
+    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="merged_from")
+    merged_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("merge record")
+        verbose_name_plural = _("merge records")
+
+    def __str__(self):
+        return f"{self.source.number} -> {self.target.number}"
+
+
+class CustomFieldValue(models.Model):
+    """One typed value per ticket and field, stored in a typed column so lists can filter on it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="field_values")
+    field = models.ForeignKey(CustomField, on_delete=models.CASCADE, related_name="values")
+    value_text = models.CharField(max_length=500, blank=True, db_index=True)
+    value_number = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True, db_index=True)
+    value_date = models.DateField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("custom field value")
+        verbose_name_plural = _("custom field values")
+        constraints = [models.UniqueConstraint(fields=["ticket", "field"], name="unique_field_value")]
+
+    def __str__(self):
+        return f"{self.field}: {self.value}"
+
+    @property
+    def value(self):
+        return {
+            CustomField.Kind.NUMBER: self.value_number,
+            CustomField.Kind.DATE: self.value_date,
+        }.get(self.field.kind, self.value_text)
+
+
+class TicketCounter(models.Model):
+    """One row per counting period for the ticket number generator."""
+
+    period = models.CharField(max_length=20, unique=True)
+    value = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.period}: {self.value}"

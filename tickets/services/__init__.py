@@ -1,0 +1,48 @@
+"""Every change to a ticket goes through these functions.
+
+Each runs in one transaction, locks the ticket row, checks the actor's rights
+(`actor=None` is the trusted system: mail gateway, scheduled jobs), writes
+TicketHistory and publishes an event after commit.
+"""
+
+from tickets.services.articles import account_time, add_article, split_article_to_ticket
+from tickets.services.changes import (
+    assign_owner,
+    change_state,
+    lock,
+    move_queue,
+    set_category,
+    set_custom_field,
+    set_priority,
+    set_responsible,
+    set_title,
+    set_type,
+    unlock,
+)
+from tickets.services.create import create_ticket
+from tickets.services.relations import link, merge, tag, unlink, untag, unwatch, watch
+
+__all__ = [
+    "account_time",
+    "add_article",
+    "assign_owner",
+    "change_state",
+    "create_ticket",
+    "link",
+    "lock",
+    "merge",
+    "move_queue",
+    "set_category",
+    "set_custom_field",
+    "set_priority",
+    "set_responsible",
+    "set_title",
+    "set_type",
+    "split_article_to_ticket",
+    "tag",
+    "unlink",
+    "unlock",
+    "untag",
+    "unwatch",
+    "watch",
+]

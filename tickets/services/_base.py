@@ -1,0 +1,67 @@
+"""What every service shares: the locked row, the checks, the history entry."""
+
+from django.utils import timezone
+
+from tickets import permissions
+from tickets.errors import StaleTicket, TicketLocked
+from tickets.models import Ticket, TicketHistory
+
+
+def lock_row(ticket: Ticket, expected_version: int | None = None) -> Ticket:
+    """Reload `ticket` with a row lock for the rest of the transaction; refuse a stale form."""
+    fresh = Ticket.objects.select_for_update().select_related("queue", "state", "priority").get(pk=ticket.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise StaleTicket(
+            f"Ticket {fresh.number} was changed by someone else since you opened it; reload and try again."
+        )
+    return fresh
+
+
+def check_lock(ticket: Ticket, actor) -> None:
+    """A ticket locked by one agent is not changed under them by another (administrators excepted)."""
+    if actor is None or not ticket.is_locked or ticket.owner_id in (None, actor.pk):
+        return
+    if actor.is_agent and not actor.is_helpdesk_admin:
+        raise TicketLocked(f"Ticket {ticket.number} is locked by another agent.")
+
+
+def load_for_change(ticket: Ticket, actor, perm: str, expected_version=None, respect_lock=False) -> Ticket:
+    fresh = lock_row(ticket, expected_version)
+    permissions.require(actor, perm, fresh)
+    if respect_lock:
+        check_lock(fresh, actor)
+    return fresh
+
+
+def record(ticket: Ticket, actor, event: str, field: str = "", old="", new="") -> TicketHistory:
+    return TicketHistory.objects.create(
+        ticket=ticket,
+        event=event,
+        actor=actor,
+        field=field,
+        old_value=_text(old),
+        new_value=_text(new),
+    )
+
+
+def bump(ticket: Ticket, *fields: str) -> None:
+    """Save the changed fields, raise the version and the update time."""
+    ticket.version += 1
+    ticket.updated = timezone.now()
+    ticket.save(update_fields=[*fields, "version", "updated"])
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return str(value)[:500]
+
+
+def refresh(original: Ticket, fresh: Ticket) -> None:
+    """Let the caller's ticket object show what the service saved."""
+    if original is fresh:
+        return
+    for f in Ticket._meta.concrete_fields:
+        setattr(original, f.attname, getattr(fresh, f.attname))
+    original._state.fields_cache.clear()
+    original._prefetched_objects_cache = {}
