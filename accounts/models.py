@@ -77,6 +77,13 @@ class User(AbstractUser):
     )
     roles = models.ManyToManyField("accounts.Role", verbose_name=_("roles"), blank=True, related_name="users")
     signature = models.TextField(_("personal signature"), blank=True)
+    # Agent preferences
+    notify_new_ticket = models.BooleanField(_("email me about new tickets in my queues"), default=True)
+    notify_follow_up = models.BooleanField(_("email me about follow-ups on my tickets"), default=True)
+    notify_assigned = models.BooleanField(_("email me when a ticket is assigned to me"), default=True)
+    notify_reminder = models.BooleanField(_("email me when a reminder is due"), default=True)
+    play_sound = models.BooleanField(_("play a sound on new tickets and replies"), default=True)
+    desktop_notifications = models.BooleanField(_("show desktop notifications"), default=True)
 
     objects = UserManager()
     agents = AgentUserManager()

@@ -172,6 +172,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 HELPDESK_SYSTEM_ID = env_str("HELPDESK_SYSTEM_ID", "10")
 HELPDESK_TICKET_NUMBER_GENERATOR = env_str("HELPDESK_TICKET_NUMBER_GENERATOR", "tickets.numbers.date_checksum")
 HELPDESK_TICKET_HOOK = env_str("HELPDESK_TICKET_HOOK", "Ticket#")
+HELPDESK_BASE_URL = env_str("HELPDESK_BASE_URL", "http://localhost:8000").rstrip("/")
 HELPDESK_EVENT_HANDLERS: list[str] = env_list("HELPDESK_EVENT_HANDLERS")
 
 # Security (all on when DEBUG is off; `manage.py check --deploy` is clean then)

@@ -6,7 +6,9 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("agent/", include("tickets.urls_agent")),
+    path("customer/", include("tickets.urls_customer")),
+    path("", RedirectView.as_view(url="/customer/", permanent=False)),
 ]
 
 if settings.DEBUG:

@@ -1,43 +1,12 @@
 from django.db import migrations
 
-STATES = [
-    # name, type, default for new, default for reopen, order
-    ("new", "new", True, False, 10),
-    ("open", "open", False, True, 20),
-    ("waiting for customer", "pending_auto_close", False, False, 30),
-    ("waiting for us", "open", False, False, 35),
-    ("pending reminder", "pending_reminder", False, False, 40),
-    ("pending auto close+", "pending_auto_close", False, False, 50),
-    ("pending auto close-", "pending_auto_close", False, False, 55),
-    ("closed successful", "closed", False, False, 60),
-    ("closed unsuccessful", "closed", False, False, 70),
-    ("rejected as spam", "removed", False, False, 80),
-    ("merged", "merged", False, False, 90),
-]
-PRIORITIES = [
-    ("1 very low", 1, "#8fa5b8", False),
-    ("2 low", 2, "#6c9bd2", False),
-    ("3 normal", 3, "#6c757d", True),
-    ("4 high", 4, "#fd7e14", False),
-    ("5 very high", 5, "#dc3545", False),
-]
-TYPES = ["Incident", "Service request", "Problem", "Question"]
+from tickets.defaults import seed
 
 
-def seed(apps, schema_editor):
-    State = apps.get_model("tickets", "State")
-    Priority = apps.get_model("tickets", "Priority")
-    TicketType = apps.get_model("tickets", "TicketType")
-    for name, type_, is_new, is_reopen, order in STATES:
-        State.objects.get_or_create(
-            name=name, defaults={"type": type_, "is_default_new": is_new, "is_default_reopen": is_reopen, "order": order}
-        )
-    for name, level, color, is_default in PRIORITIES:
-        Priority.objects.get_or_create(level=level, defaults={"name": name, "color": color, "is_default": is_default})
-    for name in TYPES:
-        TicketType.objects.get_or_create(name=name)
+def forwards(apps, schema_editor):
+    seed(apps.get_model("tickets", "State"), apps.get_model("tickets", "Priority"), apps.get_model("tickets", "TicketType"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0001_initial")]
-    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -1,0 +1,129 @@
+"""Fixtures shared by every suite: one per role, named for what they are."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from accounts.models import Permission
+from tests.factories import AdminFactory, AgentFactory, CompanyFactory, CustomerFactory, QueueFactory, grant
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    if ON_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL; runs in the PostgreSQL pass of `make test`")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _default_vocabulary(request):
+    """Transactional tests flush the seeded states and priorities; put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")) and "transactional_db" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from tickets.defaults import ensure
+
+    ensure()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    """Each test writes attachments into its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def queue(db):
+    return QueueFactory(name="1st level", customer_selectable=True)
+
+
+@pytest.fixture
+def other_queue(db):
+    return QueueFactory(name="2nd level")
+
+
+@pytest.fixture
+def company(db):
+    return CompanyFactory(name="Acme")
+
+
+@pytest.fixture
+def customer(company):
+    return CustomerFactory(username="alice", email="alice@acme.example", company=company)
+
+
+@pytest.fixture
+def colleague(company):
+    """Another customer of the same company."""
+    return CustomerFactory(username="carol", email="carol@acme.example", company=company)
+
+
+@pytest.fixture
+def other_customer(db):
+    """A customer of another company."""
+    return CustomerFactory(username="bob", email="bob@globex.example", company=CompanyFactory(name="Globex"))
+
+
+@pytest.fixture
+def agent(queue):
+    """An agent with full rights on `queue`."""
+    user = AgentFactory(username="anna")
+    grant(user, queue, Permission.RW)
+    return user
+
+
+@pytest.fixture
+def second_agent(queue):
+    user = AgentFactory(username="boris")
+    grant(user, queue, Permission.RW)
+    return user
+
+
+@pytest.fixture
+def readonly_agent(queue):
+    user = AgentFactory(username="rita")
+    grant(user, queue, Permission.RO)
+    return user
+
+
+@pytest.fixture
+def outsider_agent(other_queue):
+    """An agent whose rights are on another queue only."""
+    user = AgentFactory(username="otto")
+    grant(user, other_queue, Permission.RW)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory(username="root")
+
+
+@pytest.fixture
+def ticket(agent, queue, customer):
+    from tickets.services import create_ticket
+
+    return create_ticket(
+        actor=agent, queue=queue, title="Printer on fire", customer=customer, body_text="It smokes.", channel="phone"
+    )
+
+
+@pytest.fixture
+def captured_events():
+    """Every event published (and committed) during the test, in order."""
+    from tickets import events
+
+    seen = []
+    events.subscribe()(seen.append)
+    yield seen
+    events.unsubscribe(seen.append)
+
+
+@pytest.fixture
+def db_vendor():
+    return connection.vendor
