@@ -1,0 +1,1 @@
+"""The customer panel: what a provider's clients see under /customer/."""
