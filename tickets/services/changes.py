@@ -26,6 +26,9 @@ def change_state(
     with transaction.atomic():
         perm = perms.NOTE if actor is not None and actor.is_customer else perms.RW
         fresh = load_for_change(ticket, actor, perm, expected_version, respect_lock=True)
+        if actor is not None and actor.is_customer and fresh.customer_id != actor.pk:
+            # A colleague who sees the company's tickets may read and reply, not close or reopen.
+            raise PermissionDenied("Customers may only close or reopen their own tickets.")
         old = fresh.state
         if old.pk == state.pk and fresh.pending_until == (pending_until if state.is_pending else None):
             return ticket
