@@ -41,4 +41,6 @@ def clean_filename(name: str) -> str:
     """The name shown to users: no path, no control characters, not empty."""
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable()).strip()
-    return name[:255] or "attachment"
+    if not name.strip("."):
+        return "attachment"  # "." and ".." name a directory, not a file
+    return name[:255]

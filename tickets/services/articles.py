@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 
 from tickets import events
 from tickets import permissions as perms
@@ -126,7 +127,7 @@ def add_article(
         sender = sender_type or _sender_for(actor, author)
         if actor is not None and actor.is_customer:
             sender, is_visible_to_customer = Sender.CUSTOMER, True
-            author = actor
+            author, time_minutes = actor, 0
         _check_article_rights(fresh, actor, sender_type=sender, visible=is_visible_to_customer)
         article = write_article(
             fresh,
@@ -184,7 +185,8 @@ def account_time(
         if article is not None:
             if article.ticket_id != fresh.pk:
                 raise InvalidChange("That article belongs to another ticket.")
-            Article.objects.filter(pk=article.pk).update(time_accounted=article.time_accounted + minutes)
+            # F(): add to what is stored now, not to a possibly stale copy in memory.
+            Article.objects.filter(pk=article.pk).update(time_accounted=F("time_accounted") + minutes)
         fresh.time_accounted += minutes
         bump(fresh, "time_accounted")
         record(fresh, actor, "time_accounted", "time_accounted", "", minutes)

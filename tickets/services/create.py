@@ -70,6 +70,7 @@ def create_ticket(
         customer, company, owner, responsible, state, type = actor, actor.company, None, None, None, None
         tags = ()
         author, sender_type, is_visible_to_customer = actor, Article.Sender.CUSTOMER, True
+        time_minutes = 0  # time accounting is the agents' work log
     if customer is not None and company is None:
         company = customer.company
     if owner is not None:
