@@ -30,7 +30,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "helpdesk.apps.HelpdeskAdminConfig",  # admin.site that only staff agents reach
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -158,6 +158,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Mail gateway: each account is polled when its own interval has passed; queued mail is retried.
+CELERY_BEAT_SCHEDULE["mail-poll-accounts"] = {"task": "mailgateway.tasks.poll_due_accounts", "schedule": 30.0}
+CELERY_BEAT_SCHEDULE["mail-retry-deliveries"] = {"task": "mailgateway.tasks.retry_due_deliveries", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["mail-check-accounts"] = {"task": "mailgateway.tasks.alert_failing_accounts", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["mail-reminders"] = {"task": "mailgateway.tasks.send_due_reminders", "schedule": 300.0}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -174,6 +179,29 @@ HELPDESK_TICKET_NUMBER_GENERATOR = env_str("HELPDESK_TICKET_NUMBER_GENERATOR", "
 HELPDESK_TICKET_HOOK = env_str("HELPDESK_TICKET_HOOK", "Ticket#")
 HELPDESK_BASE_URL = env_str("HELPDESK_BASE_URL", "http://localhost:8000").rstrip("/")
 HELPDESK_EVENT_HANDLERS: list[str] = env_list("HELPDESK_EVENT_HANDLERS")
+
+# Mail gateway (mailgateway/): limits, loop protection, polling
+HELPDESK_MAIL_MAX_BYTES = env_int("HELPDESK_MAIL_MAX_BYTES", 30 * 1024 * 1024)
+HELPDESK_MAIL_MAX_PARTS = env_int("HELPDESK_MAIL_MAX_PARTS", 500)
+HELPDESK_MAIL_MAX_DEPTH = env_int("HELPDESK_MAIL_MAX_DEPTH", 20)
+HELPDESK_MAIL_MAX_HEADERS = env_int("HELPDESK_MAIL_MAX_HEADERS", 1000)
+HELPDESK_MAIL_MAX_HEADER_LENGTH = env_int("HELPDESK_MAIL_MAX_HEADER_LENGTH", 16 * 1024)
+HELPDESK_MAIL_MAX_ATTEMPTS = env_int("HELPDESK_MAIL_MAX_ATTEMPTS", 3)
+HELPDESK_MAIL_DEFAULT_QUEUE = env_str("HELPDESK_MAIL_DEFAULT_QUEUE", "")
+HELPDESK_MAIL_CREATE_CUSTOMERS = env_bool("HELPDESK_MAIL_CREATE_CUSTOMERS", True)
+HELPDESK_MAIL_LOOP_ID = env_str("HELPDESK_MAIL_LOOP_ID", f"helpdesk-{HELPDESK_SYSTEM_ID}")
+HELPDESK_MAIL_AUTO_REPLIES_PER_HOUR = env_int("HELPDESK_MAIL_AUTO_REPLIES_PER_HOUR", 5)
+HELPDESK_MAIL_ALERT_AFTER_MINUTES = env_int("HELPDESK_MAIL_ALERT_AFTER_MINUTES", 60)
+HELPDESK_MAIL_SEND_MAX_ATTEMPTS = env_int("HELPDESK_MAIL_SEND_MAX_ATTEMPTS", 8)
+HELPDESK_MAIL_POLL_SECONDS = env_int("HELPDESK_MAIL_POLL_SECONDS", 30)
+# Customer panel
+HELPDESK_MAX_ATTACHMENT_MB = env_int("HELPDESK_MAX_ATTACHMENT_MB", 20)
+HELPDESK_CUSTOMER_SELF_REGISTRATION = env_bool("HELPDESK_CUSTOMER_SELF_REGISTRATION", False)
+HELPDESK_CUSTOMER_CAN_SET_PRIORITY = env_bool("HELPDESK_CUSTOMER_CAN_SET_PRIORITY", True)
+HELPDESK_CUSTOMER_TICKETS_PER_HOUR = env_int("HELPDESK_CUSTOMER_TICKETS_PER_HOUR", 10)
+HELPDESK_CUSTOMER_TICKETS_PER_HOUR_PER_IP = env_int("HELPDESK_CUSTOMER_TICKETS_PER_HOUR_PER_IP", 30)
+HELPDESK_LOGIN_MAX_FAILURES = env_int("HELPDESK_LOGIN_MAX_FAILURES", 5)
+HELPDESK_LOGIN_LOCKOUT_MINUTES = env_int("HELPDESK_LOGIN_LOCKOUT_MINUTES", 15)
 
 # Security (all on when DEBUG is off; `manage.py check --deploy` is clean then)
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,63 @@
+"""Counting attempts in Django's cache: login lockout and per-account / per-IP rate limits.
+
+The cache is local memory by default and Redis in production (settings.CACHES), so
+the counters are shared between workers in production.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_ip(request) -> str:
+    # Behind a proxy, the proxy sets REMOTE_ADDR via the WSGI server; X-Forwarded-For is spoofable.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _key(*parts: str) -> str:
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    return f"helpdesk:throttle:{parts[0]}:{digest}"
+
+
+def hit(bucket: str, ident: str, window_seconds: int) -> int:
+    """Count one attempt in a fixed window; returns the count so far."""
+    key = _key(bucket, ident)
+    cache.add(key, 0, window_seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window_seconds)
+        return 1
+
+
+def count(bucket: str, ident: str) -> int:
+    return cache.get(_key(bucket, ident), 0)
+
+
+def reset(bucket: str, ident: str) -> None:
+    cache.delete(_key(bucket, ident))
+
+
+def over_limit(bucket: str, ident: str, limit: int, window_seconds: int) -> bool:
+    """Count an attempt and say whether it goes beyond `limit` within the window."""
+    return hit(bucket, ident, window_seconds) > limit
+
+
+# Login: failures per username + IP address; after too many the pair is locked out for a while.
+
+
+def _login_ident(username: str, ip: str) -> str:
+    return f"{(username or '').strip().lower()}|{ip}"
+
+
+def login_locked(username: str, ip: str) -> bool:
+    return count("login", _login_ident(username, ip)) >= settings.HELPDESK_LOGIN_MAX_FAILURES
+
+
+def login_failed(username: str, ip: str) -> int:
+    return hit("login", _login_ident(username, ip), settings.HELPDESK_LOGIN_LOCKOUT_MINUTES * 60)
+
+
+def login_succeeded(username: str, ip: str) -> None:
+    reset("login", _login_ident(username, ip))

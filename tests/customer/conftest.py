@@ -1,0 +1,49 @@
+import pytest
+from django.core.cache import cache
+
+from tickets import services
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits, lockouts and form tokens live in the cache; each test starts clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def customer_client(client, customer):
+    client.force_login(customer)
+    return client
+
+
+@pytest.fixture
+def own_ticket(customer, queue):
+    from tickets.files_store import FileInput
+
+    return services.create_ticket(
+        actor=customer,
+        queue=queue,
+        title="My laptop is slow",
+        body_text="Since Monday.",
+        attachments=[FileInput("log.txt", b"slow log", "text/plain")],
+    )
+
+
+@pytest.fixture
+def others_ticket(other_customer, queue):
+    from tickets.files_store import FileInput
+
+    return services.create_ticket(
+        actor=other_customer,
+        queue=queue,
+        title="Globex secret plans",
+        body_text="Confidential.",
+        attachments=[FileInput("plans.pdf", b"%PDF secret", "application/pdf")],
+    )
+
+
+@pytest.fixture
+def colleague_ticket(colleague, queue):
+    return services.create_ticket(actor=colleague, queue=queue, title="Carol's VPN", body_text="VPN drops.")

@@ -1,0 +1,220 @@
+"""My requests: list, new request, conversation, reply, close, reopen, rate, attachment download."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import throttle
+from reports.models import SatisfactionRating
+from reports.ratings import rate_ticket
+from tickets import permissions, services
+from tickets.errors import TicketError
+from tickets.files import Attachment
+from tickets.forms.customer import NewTicketForm, RatingForm, ReplyForm, TicketFilterForm, file_inputs
+from tickets.models import Article, Queue
+from tickets.views.customer import common
+from tickets.views.customer.followup import close_state, customer_reply, reopen_state
+
+PAGE_SIZE = 20
+
+
+@common.customer_required
+def ticket_list(request):
+    filters = TicketFilterForm(request.GET)
+    filters.is_valid()
+    status = filters.cleaned_data.get("status") or "open"
+    scope = filters.cleaned_data.get("scope") or "mine"
+    q = filters.cleaned_data.get("q", "").strip()
+    user = request.user
+    tickets = permissions.tickets_for(user).for_list().order_by("-updated", "-pk")
+    company_right = bool(user.can_see_company_tickets and user.company_id)
+    if scope == "mine" or not company_right:
+        tickets = tickets.filter(customer=user)
+    if status == "open":
+        tickets = tickets.open()
+    elif status == "closed":
+        tickets = tickets.closed()
+    if q:
+        tickets = tickets.filter(Q(title__icontains=q) | Q(number__icontains=q))
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "status": status, "scope": scope, "q": q, "company_right": company_right}
+    return render(request, "customer/ticket_list.html", context)
+
+
+def _new_ticket_form(request, data=None, files=None):
+    return NewTicketForm(
+        data,
+        files,
+        queues=permissions.queues_for(request.user, permissions.CREATE),
+        initial={"nonce": common.new_nonce()},
+    )
+
+
+def _render_new(request, form, status=200):
+    context = {"form": form, "max_attachment_mb": common.max_attachment_mb()}
+    return render(request, "customer/ticket_new.html", context, status=status)
+
+
+@common.customer_required
+def ticket_new(request):
+    if request.method != "POST":
+        return _render_new(request, _new_ticket_form(request))
+    form = _new_ticket_form(request, request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_new(request, form, status=400)
+    user, nonce = request.user, form.cleaned_data["nonce"]
+    first, earlier_id = common.claim_nonce(user, nonce)
+    if not first:
+        messages.info(request, _("This request was already sent; here it is."))
+        return redirect("customer:ticket", earlier_id) if earlier_id else redirect("customer:tickets")
+    limit_hit = throttle.over_limit("new-ticket-user", str(user.pk), settings.HELPDESK_CUSTOMER_TICKETS_PER_HOUR, 3600)
+    ip_hit = throttle.over_limit(
+        "new-ticket-ip", throttle.client_ip(request), settings.HELPDESK_CUSTOMER_TICKETS_PER_HOUR_PER_IP, 3600
+    )
+    if limit_hit or ip_hit:
+        common.release_nonce(user, nonce)
+        form.add_error(None, _("You have sent many requests in a short time. Please wait a while and try again."))
+        return _render_new(request, form, status=429)
+    data = form.cleaned_data
+    try:
+        ticket = services.create_ticket(
+            actor=user,
+            queue=data["queue"],
+            title=data["subject"],
+            body_text=data["description"],
+            category=data.get("category"),
+            priority=data.get("priority"),
+            channel=Article.Channel.WEB,
+            attachments=file_inputs(data["attachments"]),
+        )
+    except TicketError as exc:
+        common.release_nonce(user, nonce)
+        form.add_error(None, str(exc))
+        return _render_new(request, form, status=400)
+    common.finish_nonce(user, nonce, ticket.pk)
+    messages.success(request, _("Thank you! Your request has the number %(number)s.") % {"number": ticket.number})
+    return redirect("customer:ticket", ticket.pk)
+
+
+def ticket_context(ticket, **extra):
+    articles = (
+        ticket.articles.filter(is_visible_to_customer=True)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("created", "pk")
+    )
+    rating = SatisfactionRating.objects.filter(ticket=ticket).first()
+    return {
+        "ticket": ticket,
+        "articles": articles,
+        "rating": rating,
+        "can_reopen": not ticket.is_open and ticket.queue.follow_up_policy == Queue.FollowUp.REOPEN,
+        "replies_refused": not ticket.is_open and ticket.queue.follow_up_policy == Queue.FollowUp.REJECT,
+        **extra,
+    }
+
+
+@common.customer_required
+def ticket_detail(request, pk):
+    ticket = permissions.get_ticket_for_customer(request.user, pk)
+    context = ticket_context(ticket, reply_form=ReplyForm(), rating_form=RatingForm())
+    context["can_rate"] = context["rating"] is None and not ticket.is_open
+    return render(request, "customer/ticket_detail.html", context)
+
+
+def _render_detail(request, ticket, status=400, **forms):
+    context = ticket_context(
+        ticket, reply_form=forms.get("reply_form") or ReplyForm(), rating_form=forms.get("rating_form") or RatingForm()
+    )
+    context["can_rate"] = context["rating"] is None and not ticket.is_open
+    return render(request, "customer/ticket_detail.html", context, status=status)
+
+
+@require_POST
+@common.customer_required
+def ticket_reply(request, pk):
+    ticket = permissions.get_ticket_for_customer(request.user, pk)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, ticket, reply_form=form)
+    try:
+        outcome = customer_reply(
+            ticket=ticket,
+            customer=request.user,
+            body=form.cleaned_data["body"],
+            attachments=file_inputs(form.cleaned_data["attachments"]),
+        )
+    except TicketError as exc:
+        form.add_error(None, str(exc))
+        return _render_detail(request, ticket, reply_form=form)
+    messages.success(request, outcome.message)
+    return redirect("customer:ticket", outcome.ticket.pk)
+
+
+@require_POST
+@common.customer_required
+def ticket_close(request, pk):
+    ticket = permissions.get_ticket_for_customer(request.user, pk)
+    if ticket.is_open:
+        try:
+            services.change_state(ticket=ticket, actor=request.user, state=close_state())
+        except TicketError as exc:
+            messages.error(request, str(exc))
+            return redirect("customer:ticket", ticket.pk)
+        messages.success(request, _("Your request was closed. How did we do? You can rate it below."))
+    return redirect("customer:ticket", ticket.pk)
+
+
+@require_POST
+@common.customer_required
+def ticket_reopen(request, pk):
+    ticket = permissions.get_ticket_for_customer(request.user, pk)
+    if ticket.is_open:
+        return redirect("customer:ticket", ticket.pk)
+    if ticket.queue.follow_up_policy != Queue.FollowUp.REOPEN:
+        messages.error(request, _("This request cannot be reopened. Please open a new request instead."))
+        return redirect("customer:ticket", ticket.pk)
+    try:
+        services.change_state(ticket=ticket, actor=request.user, state=reopen_state())
+    except TicketError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your request was reopened."))
+    return redirect("customer:ticket", ticket.pk)
+
+
+@require_POST
+@common.customer_required
+def ticket_rate(request, pk):
+    ticket = permissions.get_ticket_for_customer(request.user, pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, ticket, rating_form=form)
+    try:
+        rate_ticket(
+            ticket=ticket,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+            email=request.user.email,
+        )
+    except TicketError as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(request, _("Thank you for your rating!"))
+    return redirect("customer:ticket", ticket.pk)
+
+
+@common.customer_required
+def attachment_download(request, pk, attachment_pk):
+    ticket = permissions.get_ticket_for_customer(request.user, pk)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("stored"),
+        pk=attachment_pk,
+        article__ticket=ticket,
+        article__is_visible_to_customer=True,
+    )
+    return common.attachment_response(attachment)
