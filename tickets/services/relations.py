@@ -18,9 +18,9 @@ def tag_objects(names) -> list[Tag]:
     return list(existing.values())
 
 
-def tag(*, ticket: Ticket, actor, names: list[str]) -> Ticket:
+def tag(*, ticket: Ticket, actor, names: list[str], expected_version: int | None = None) -> Ticket:
     with transaction.atomic():
-        fresh = load_for_change(ticket, actor, perms.RW)
+        fresh = load_for_change(ticket, actor, perms.RW, expected_version)
         have = set(fresh.tags.values_list("name", flat=True))
         new = [t for t in tag_objects(names) if t.name not in have]
         if not new:
@@ -33,9 +33,9 @@ def tag(*, ticket: Ticket, actor, names: list[str]) -> Ticket:
     return ticket
 
 
-def untag(*, ticket: Ticket, actor, names: list[str]) -> Ticket:
+def untag(*, ticket: Ticket, actor, names: list[str], expected_version: int | None = None) -> Ticket:
     with transaction.atomic():
-        fresh = load_for_change(ticket, actor, perms.RW)
+        fresh = load_for_change(ticket, actor, perms.RW, expected_version)
         gone = list(fresh.tags.filter(name__in=[n.strip().lower() for n in names]))
         if not gone:
             return ticket
@@ -71,13 +71,13 @@ def unwatch(*, ticket: Ticket, actor, user=None) -> Ticket:
     return _change_watch(ticket, actor, user or actor, False)
 
 
-def link(*, source: Ticket, target: Ticket, kind: str, actor) -> TicketLink:
+def link(*, source: Ticket, target: Ticket, kind: str, actor, expected_version: int | None = None) -> TicketLink:
     if source.pk == target.pk:
         raise InvalidChange("A ticket cannot be linked to itself.")
     if kind not in TicketLink.Kind.values:
         raise InvalidChange(f"Unknown link kind {kind!r}.")
     with transaction.atomic():
-        fresh = load_for_change(source, actor, perms.RW)
+        fresh = load_for_change(source, actor, perms.RW, expected_version)
         perms.require(actor, perms.RO, target)
         link_row, created = TicketLink.objects.get_or_create(
             source=fresh, target=target, kind=kind, defaults={"created_by": actor}
@@ -89,9 +89,9 @@ def link(*, source: Ticket, target: Ticket, kind: str, actor) -> TicketLink:
     return link_row
 
 
-def unlink(*, source: Ticket, target: Ticket, kind: str, actor) -> None:
+def unlink(*, source: Ticket, target: Ticket, kind: str, actor, expected_version: int | None = None) -> None:
     with transaction.atomic():
-        fresh = load_for_change(source, actor, perms.RW)
+        fresh = load_for_change(source, actor, perms.RW, expected_version)
         deleted, _ = TicketLink.objects.filter(source=fresh, target=target, kind=kind).delete()
         if deleted:
             bump(fresh)
@@ -99,8 +99,11 @@ def unlink(*, source: Ticket, target: Ticket, kind: str, actor) -> None:
             events.publish(events.LINK_CHANGED, fresh, actor, target=target.pk, kind=kind, linked=False)
 
 
-def merge(*, source: Ticket, target: Ticket, actor) -> Ticket:
-    """Move every article of `source` into `target`; `source` becomes a merged stub pointing at it."""
+def merge(*, source: Ticket, target: Ticket, actor, expected_version: int | None = None) -> Ticket:
+    """Move every article of `source` into `target`; `source` becomes a merged stub pointing at it.
+
+    `expected_version` is the version of `source` the form was built from.
+    """
     if source.pk == target.pk:
         raise InvalidChange("A ticket cannot be merged into itself.")
     merged_state = State.objects.filter(type=StateType.MERGED, is_active=True).first()
@@ -113,7 +116,7 @@ def merge(*, source: Ticket, target: Ticket, actor) -> Ticket:
         src, dst = locked[source.pk], locked[target.pk]
         for ticket in (src, dst):
             perms.require(actor, perms.RW, ticket)
-        load_for_change(src, actor, perms.RW, respect_lock=True)
+        load_for_change(src, actor, perms.RW, expected_version, respect_lock=True)
         if src.state.type == StateType.MERGED:
             raise InvalidChange(f"Ticket {src.number} is already merged.")
         if dst.state.type == StateType.MERGED:

@@ -1,0 +1,119 @@
+"""Every service function, refused: no right, a stale form. A refusal changes nothing and writes no history."""
+
+import pytest
+
+from accounts.models import Permission
+from tests.factories import grant, priority, state
+from tests.tickets.helpers import snapshot
+from tickets import services
+from tickets.errors import PermissionDenied, StaleTicket
+from tickets.models import Category, CustomField, Ticket, TicketType
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ctx(ticket, agent, make_ticket, other_queue):
+    services.tag(ticket=ticket, actor=agent, names=["keep"])
+    services.watch(ticket=ticket, actor=agent)
+    other = make_ticket(title="Other")
+    services.link(source=ticket, target=other, kind="related", actor=agent)
+    ticket.refresh_from_db()
+    return {
+        "ticket": ticket,
+        "agent": agent,
+        "other": other,
+        "other_queue": other_queue,
+        "article": ticket.articles.first(),
+        "field": CustomField.objects.create(name="seats", label="Seats", kind=CustomField.Kind.NUMBER),
+        "category": Category.objects.create(name="Hardware"),
+    }
+
+
+# name -> call(ctx, actor, **extra); every call would change the ticket if it were allowed.
+CALLS = {
+    "add_article": lambda c, a, **kw: services.add_article(
+        ticket=c["ticket"], actor=a, channel="note", body_text="x", is_visible_to_customer=False, **kw
+    ),
+    "change_state": lambda c, a, **kw: services.change_state(ticket=c["ticket"], actor=a, state=state("open"), **kw),
+    "move_queue": lambda c, a, **kw: services.move_queue(ticket=c["ticket"], actor=a, queue=c["other_queue"], **kw),
+    "assign_owner": lambda c, a, **kw: services.assign_owner(ticket=c["ticket"], actor=a, owner=c["agent"], **kw),
+    "set_responsible": lambda c, a, **kw: services.set_responsible(
+        ticket=c["ticket"], actor=a, responsible=c["agent"], **kw
+    ),
+    "lock": lambda c, a, **kw: services.lock(ticket=c["ticket"], actor=a, **kw),
+    "set_priority": lambda c, a, **kw: services.set_priority(ticket=c["ticket"], actor=a, priority=priority(5), **kw),
+    "set_category": lambda c, a, **kw: services.set_category(ticket=c["ticket"], actor=a, category=c["category"], **kw),
+    "set_type": lambda c, a, **kw: services.set_type(
+        ticket=c["ticket"], actor=a, type=TicketType.objects.get(name="Problem"), **kw
+    ),
+    "set_title": lambda c, a, **kw: services.set_title(ticket=c["ticket"], actor=a, title="Renamed", **kw),
+    "set_custom_field": lambda c, a, **kw: services.set_custom_field(
+        ticket=c["ticket"], actor=a, field=c["field"], value=3, **kw
+    ),
+    "account_time": lambda c, a, **kw: services.account_time(ticket=c["ticket"], actor=a, minutes=5, **kw),
+    "tag": lambda c, a, **kw: services.tag(ticket=c["ticket"], actor=a, names=["new"], **kw),
+    "untag": lambda c, a, **kw: services.untag(ticket=c["ticket"], actor=a, names=["keep"], **kw),
+    "link": lambda c, a, **kw: services.link(source=c["ticket"], target=c["other"], kind="duplicate", actor=a, **kw),
+    "unlink": lambda c, a, **kw: services.unlink(source=c["ticket"], target=c["other"], kind="related", actor=a, **kw),
+    "merge": lambda c, a, **kw: services.merge(source=c["ticket"], target=c["other"], actor=a, **kw),
+}
+# Without a version check (they do not overwrite what someone else typed):
+NO_VERSION = {
+    "unlock": lambda c, a: services.unlock(ticket=c["ticket"], actor=a),
+    "watch": lambda c, a: services.watch(ticket=c["ticket"], actor=a, user=c["agent"]),
+    "unwatch": lambda c, a: services.unwatch(ticket=c["ticket"], actor=a, user=c["agent"]),
+    "split_article_to_ticket": lambda c, a: services.split_article_to_ticket(article=c["article"], actor=a),
+}
+
+
+def test_the_tables_cover_every_service_function():
+    assert set(CALLS) | set(NO_VERSION) | {"create_ticket"} == set(services.__all__)
+
+
+@pytest.mark.parametrize("who", ["outsider_agent", "other_customer"])
+@pytest.mark.parametrize("name", sorted([*CALLS, *NO_VERSION]))
+def test_without_a_right_nothing_changes(request, ctx, name, who):
+    actor = request.getfixturevalue(who)
+    if name == "unlock":
+        services.lock(ticket=ctx["ticket"], actor=ctx["agent"])
+    before, other_before = snapshot(ctx["ticket"]), snapshot(ctx["other"])
+    tickets_before = Ticket.objects.count()
+    call = CALLS.get(name) or NO_VERSION[name]
+    with pytest.raises(PermissionDenied):
+        call(ctx, actor)
+    assert snapshot(ctx["ticket"]) == before
+    assert snapshot(ctx["other"]) == other_before
+    assert Ticket.objects.count() == tickets_before
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_readonly_agent_changes_nothing(request, ctx, name):
+    actor = request.getfixturevalue("readonly_agent")
+    before = snapshot(ctx["ticket"])
+    with pytest.raises(PermissionDenied):
+        CALLS[name](ctx, actor)
+    assert snapshot(ctx["ticket"]) == before
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_a_stale_form_is_refused(ctx, name, agent, other_queue):
+    grant(agent, other_queue, Permission.RW)
+    ticket = ctx["ticket"]
+    stale = ticket.version - 1
+    before = snapshot(ticket)
+    with pytest.raises(StaleTicket):
+        CALLS[name](ctx, agent, expected_version=stale)
+    assert snapshot(ticket) == before
+    # The same call with the current version goes through.
+    CALLS[name](ctx, agent, expected_version=ticket.version)
+    assert snapshot(ticket) != before
+
+
+@pytest.mark.parametrize("who", ["outsider_agent", "other_customer", "readonly_agent"])
+def test_create_ticket_without_a_right_creates_nothing(request, queue, other_queue, who):
+    actor = request.getfixturevalue(who)
+    target = other_queue if who == "other_customer" else queue
+    with pytest.raises(PermissionDenied):
+        services.create_ticket(actor=actor, queue=target, title="x", body_text="y")
+    assert not Ticket.objects.exists()
