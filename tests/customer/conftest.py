@@ -46,4 +46,4 @@ def others_ticket(other_customer, queue):
 
 @pytest.fixture
 def colleague_ticket(colleague, queue):
-    return services.create_ticket(actor=colleague, queue=queue, title="Carol's VPN", body_text="VPN drops.")
+    return services.create_ticket(actor=colleague, queue=queue, title="Carol VPN issue", body_text="VPN drops.")
