@@ -1,0 +1,58 @@
+"""An agent's working day in a real browser: log in, open a queue, take a ticket, reply, close."""
+
+import pytest
+
+from tests.factories import PASSWORD
+from tickets.canned_models import CannedResponse
+from tickets.models import Article
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_agent_takes_replies_with_canned_response_and_closes(page, agent, queue, ticket, customer, screenshot):
+    canned = CannedResponse.objects.create(
+        name="Printer fixed", body="Dear {{ customer_name }}, ticket {{ ticket_number }} is solved. {{ agent_name }}"
+    )
+    canned.queues.add(queue)
+    agent.first_name, agent.last_name = "Anna", "Agent"
+    agent.save()
+
+    page.goto("/agent/login/")
+    page.fill("#id_username", agent.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#counters")
+    assert "Printer on fire" in page.inner_text("main")
+    screenshot(page, "agent-dashboard")
+
+    page.goto("/agent/queues/")
+    page.click(f".queue-tree a[data-queue='{queue.name}']")
+    page.wait_for_selector(f"tr[data-ticket='{ticket.number}']")
+    screenshot(page, "agent-queue")
+
+    page.click(f"tr[data-ticket='{ticket.number}'] a >> nth=0")
+    page.wait_for_selector("#ticket-title")
+    page.click("text=Take (lock)")
+    page.wait_for_selector("#lock-badge")
+    assert "Anna Agent" in page.inner_text("#ticket-owner")
+
+    page.click("a:has-text('Reply')")
+    page.wait_for_selector("#compose-form")
+    page.select_option("#id_canned", label="Printer fixed")
+    page.wait_for_function("document.getElementById('id_body').value.includes('is solved')")
+    page.click("#compose-submit")
+    page.wait_for_selector("text=Reply saved.")
+    thread = page.inner_text("#tab-thread")
+    assert "is solved" in thread
+    assert f"ticket {ticket.number} is solved" in thread
+    screenshot(page, "agent-zoom")
+
+    page.click("button.accordion-button:has-text('State')")
+    page.select_option("#act-state select[name=state]", label="closed successful")
+    page.click("#act-state button[type=submit]")
+    page.wait_for_selector("text=State changed to closed successful.")
+    assert "closed successful" in page.inner_text(".zoom-header")
+
+    reply = Article.objects.filter(ticket=ticket, channel="email").get()
+    assert reply.delivery_status == "queued"
+    assert reply.to_addresses == customer.email

@@ -1,0 +1,19 @@
+"""Admin for the agent panel's own models (canned responses)."""
+
+from django.contrib import admin
+
+from tickets.canned_models import CannedResponse
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(admin.ModelAdmin):
+    list_display = ["name", "subject", "is_active"]
+    list_filter = ["is_active", "queues"]
+    search_fields = ["name", "subject", "body"]
+    filter_horizontal = ["queues"]
+    exclude = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

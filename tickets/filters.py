@@ -1,0 +1,85 @@
+"""The agent's ticket list filters (django-filter). Only the fields declared here are accepted.
+
+Every choice list is limited to what the agent may see, so a filter never reveals a queue
+or ticket outside the agent's groups.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Company, User
+from tickets import permissions as perms
+from tickets.catalog import OPEN_STATE_TYPES
+from tickets.models import Category, Priority, State, Tag, Ticket
+
+STATUS_CHOICES = [("open", _("open")), ("closed", _("closed")), ("all", _("all"))]
+
+
+class TicketFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Number or title"), method="filter_text")
+    status = django_filters.ChoiceFilter(label=_("Open/closed"), choices=STATUS_CHOICES, method="filter_status")
+    queue = django_filters.ModelMultipleChoiceFilter(label=_("Queue"), queryset=None)
+    state = django_filters.ModelMultipleChoiceFilter(label=_("State"), queryset=State.objects.filter(is_active=True))
+    priority = django_filters.ModelMultipleChoiceFilter(label=_("Priority"), queryset=Priority.objects.all())
+    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=User.agents.filter(is_active=True))
+    responsible = django_filters.ModelChoiceFilter(label=_("Responsible"), queryset=User.agents.filter(is_active=True))
+    customer = django_filters.CharFilter(label=_("Customer"), method="filter_customer")
+    company = django_filters.ModelChoiceFilter(label=_("Company"), queryset=Company.objects.all())
+    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.filter(is_active=True))
+    tags = django_filters.ModelMultipleChoiceFilter(
+        label=_("Tags"), queryset=Tag.objects.all(), to_field_name="name", method="filter_tags"
+    )
+    created = django_filters.DateFromToRangeFilter(
+        label=_("Created"), widget=django_filters.widgets.RangeWidget(attrs={"type": "date"})
+    )
+    updated = django_filters.DateFromToRangeFilter(
+        label=_("Updated"), widget=django_filters.widgets.RangeWidget(attrs={"type": "date"})
+    )
+    escalated = django_filters.BooleanFilter(
+        label=_("Escalated"), method="filter_escalated", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Ticket
+        fields: list[str] = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["queue"].queryset = perms.queues_for(user, perms.RO)
+        for name in ("owner", "responsible"):
+            self.filters[name].field.label_from_instance = lambda u: u.display_name()
+
+    def filter_text(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(Q(number=value) | Q(title__icontains=value)) if value else qs
+
+    def filter_status(self, qs, name, value):
+        if value == "open":
+            return qs.filter(state__type__in=OPEN_STATE_TYPES)
+        if value == "closed":
+            return qs.exclude(state__type__in=OPEN_STATE_TYPES)
+        return qs
+
+    def filter_customer(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(customer__username__iexact=value)
+            | Q(customer__email__icontains=value)
+            | Q(customer__last_name__icontains=value)
+        )
+
+    def filter_tags(self, qs, name, value):
+        if not value:
+            return qs
+        through = Ticket.tags.through.objects.filter(tag__in=value).values("ticket_id")
+        return qs.filter(pk__in=through)
+
+    def filter_escalated(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(state__type__in=OPEN_STATE_TYPES, escalation_at__lte=timezone.now())

@@ -1,0 +1,1 @@
+"""Forms of the agent panel. They validate and clean; views call the services."""

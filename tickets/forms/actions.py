@@ -1,0 +1,163 @@
+"""One small form per ticket action; each carries the ticket version it was based on."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from tickets import permissions as perms
+from tickets.models import Category, CustomField, Priority, State, StateType, Ticket, TicketLink
+
+
+class VersionForm(forms.Form):
+    """Every action form: the version of the ticket the agent saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, ticket: Ticket, user, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("version", ticket.version)
+        super().__init__(*args, **kwargs)
+        self.ticket, self.user = ticket, user
+
+
+def _agent_label(user):
+    return user.display_name()
+
+
+class OwnerForm(VersionForm):
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.agents.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        group = self.ticket.queue.group_id
+        q = User.agents.filter(is_active=True)
+        owners = q.filter(group_grants__group_id=group, group_grants__permission__in=[perms.OWNER, perms.RW])
+        owners |= q.filter(roles__grants__group_id=group, roles__grants__permission__in=[perms.OWNER, perms.RW])
+        self.fields["owner"].queryset = owners.distinct().order_by("username")
+        self.fields["owner"].label_from_instance = _agent_label
+        self.fields["owner"].empty_label = _("— nobody —")
+        self.initial.setdefault("owner", self.ticket.owner_id)
+
+
+class ResponsibleForm(VersionForm):
+    responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=User.agents.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        group = self.ticket.queue.group_id
+        q = User.agents.filter(is_active=True)
+        seeing = q.filter(group_grants__group_id=group) | q.filter(roles__grants__group_id=group)
+        self.fields["responsible"].queryset = seeing.distinct().order_by("username")
+        self.fields["responsible"].label_from_instance = _agent_label
+        self.fields["responsible"].empty_label = _("— nobody —")
+        self.initial.setdefault("responsible", self.ticket.responsible_id)
+
+
+class MoveForm(VersionForm):
+    queue = forms.ModelChoiceField(label=_("Queue"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["queue"].queryset = perms.queues_for(self.user, perms.MOVE_INTO).filter(is_active=True)
+        self.initial.setdefault("queue", self.ticket.queue_id)
+
+
+class StateForm(VersionForm):
+    state = forms.ModelChoiceField(
+        label=_("State"), queryset=State.objects.filter(is_active=True).exclude(type=StateType.MERGED)
+    )
+    pending_until = forms.DateTimeField(
+        label=_("Pending until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("state", self.ticket.state_id)
+
+    def clean(self):
+        data = super().clean()
+        state = data.get("state")
+        if state and state.is_pending and not data.get("pending_until"):
+            self.add_error("pending_until", _("A pending state needs a date."))
+        return data
+
+
+class PriorityForm(VersionForm):
+    priority = forms.ModelChoiceField(label=_("Priority"), queryset=Priority.objects.all())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("priority", self.ticket.priority_id)
+
+
+class CategoryForm(VersionForm):
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True).select_related("parent"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("category", self.ticket.category_id)
+
+
+class TagForm(VersionForm):
+    names = forms.CharField(label=_("Tags"), max_length=500, help_text=_("Comma-separated"))
+
+    def clean_names(self):
+        names = [n.strip() for n in self.cleaned_data["names"].split(",") if n.strip()]
+        if not names:
+            raise forms.ValidationError(_("Enter at least one tag."))
+        return names
+
+
+class CustomFieldForm(VersionForm):
+    field = forms.ModelChoiceField(label=_("Field"), queryset=CustomField.objects.filter(is_active=True))
+    value = forms.CharField(label=_("Value"), max_length=500, required=False)
+
+
+class WatcherForm(VersionForm):
+    user = forms.ModelChoiceField(label=_("Agent"), queryset=User.agents.filter(is_active=True), required=False)
+
+
+class TicketNumberField(forms.CharField):
+    """A ticket number the agent may see, cleaned into the ticket."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+
+
+def _find_ticket(user, number: str, perm=perms.RO):
+    number = number.strip().lstrip("#")
+    from django.conf import settings
+
+    number = number.removeprefix(settings.HELPDESK_TICKET_HOOK)
+    ticket = perms.tickets_for(user, perm).filter(number=number).select_related("queue", "state").first()
+    if ticket is None:
+        raise forms.ValidationError(_("No ticket with that number that you can see."))
+    return ticket
+
+
+class LinkForm(VersionForm):
+    number = TicketNumberField(label=_("Ticket number"))
+    kind = forms.ChoiceField(label=_("Link kind"), choices=TicketLink.Kind.choices)
+
+    def clean_number(self):
+        return _find_ticket(self.user, self.cleaned_data["number"])
+
+
+class MergeForm(VersionForm):
+    number = TicketNumberField(label=_("Merge into ticket number"))
+
+    def clean_number(self):
+        return _find_ticket(self.user, self.cleaned_data["number"], perms.RW)
+
+
+class TimeForm(VersionForm):
+    minutes = forms.DecimalField(label=_("Minutes"), min_value=0.01, max_digits=8, decimal_places=2)
+
+
+class SplitForm(VersionForm):
+    title = forms.CharField(label=_("Title of the new ticket"), max_length=255, required=False)

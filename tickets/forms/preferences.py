@@ -1,0 +1,31 @@
+"""The agent's personal preferences."""
+
+import zoneinfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+class PreferencesForm(forms.ModelForm):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=[])
+
+    class Meta:
+        model = User
+        fields = [
+            "language",
+            "timezone",
+            "notify_new_ticket",
+            "notify_follow_up",
+            "notify_assigned",
+            "notify_reminder",
+            "play_sound",
+            "desktop_notifications",
+            "signature",
+        ]
+        widgets = {"signature": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]

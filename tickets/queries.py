@@ -1,0 +1,167 @@
+"""Read-side selectors for the agent panel: lists, counters, the ticket zoom.
+
+Every function here runs a fixed number of SQL statements whatever the number of rows,
+and starts from tickets.permissions so an agent never reads outside their queues.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from tickets import permissions as perms
+from tickets.catalog import OPEN_STATE_TYPES, StateType
+from tickets.models import Article, Attachment, Queue, Ticket, TicketHistory, TicketLink
+
+# Sortable columns: the only values `?sort=` accepts (the key is what the URL carries).
+SORTS = {
+    "number": "number",
+    "title": "title",
+    "queue": "queue__name",
+    "state": "state__order",
+    "priority": "priority__level",
+    "owner": "owner__username",
+    "customer": "customer__username",
+    "created": "created",
+    "updated": "updated",
+    "escalation": "escalation_at",
+}
+DEFAULT_SORT = "-updated"
+ARTICLES_PER_PAGE = 30
+
+
+def ordering(sort: str | None) -> tuple[str, list[str]]:
+    """The allowlisted sort key from the URL and the ORDER BY it means (stable: id breaks ties)."""
+    sort = sort or DEFAULT_SORT
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        sort, key = DEFAULT_SORT, DEFAULT_SORT.lstrip("-")
+    prefix = "-" if sort.startswith("-") else ""
+    return sort, [f"{prefix}{SORTS[key]}", f"{prefix}id"]
+
+
+def visible_tickets(user) -> QuerySet[Ticket]:
+    return perms.tickets_for(user, perms.RO).for_list().select_related("responsible")
+
+
+@dataclass
+class QueueNode:
+    queue: Queue
+    depth: int
+    open_count: int
+
+
+def queue_tree(user) -> list[QueueNode]:
+    """The queues the agent may see, parents before children, with open ticket counts (one query)."""
+    queues = list(
+        perms.queues_for(user, perms.RO)
+        .filter(is_active=True)
+        .annotate(open_count=Count("tickets", filter=Q(tickets__state__type__in=OPEN_STATE_TYPES)))
+        .order_by("name")
+    )
+    by_parent: dict[int | None, list[Queue]] = {}
+    ids = {q.pk for q in queues}
+    for q in queues:
+        by_parent.setdefault(q.parent_id if q.parent_id in ids else None, []).append(q)
+    nodes: list[QueueNode] = []
+
+    def walk(parent_id, depth):
+        for q in by_parent.get(parent_id, []):
+            nodes.append(QueueNode(q, depth, q.open_count))
+            walk(q.pk, depth + 1)
+
+    walk(None, 0)
+    return nodes
+
+
+def dashboard_counters(user) -> dict[str, int]:
+    """new / open / locked by me / reminders due / escalated, in one aggregate query."""
+    now = timezone.now()
+    open_q = Q(state__type__in=OPEN_STATE_TYPES)
+    return perms.tickets_for(user, perms.RO).aggregate(
+        new=Count("id", filter=Q(state__type=StateType.NEW)),
+        open=Count("id", filter=open_q),
+        locked=Count("id", filter=Q(is_locked=True, owner=user) & open_q),
+        reminders=Count("id", filter=Q(state__type=StateType.PENDING_REMINDER, pending_until__lte=now)),
+        escalated=Count("id", filter=open_q & Q(escalation_at__lte=now)),
+    )
+
+
+def my_locked(user, limit=10):
+    return list(visible_tickets(user).open().filter(is_locked=True, owner=user).order_by("-updated")[:limit])
+
+
+def newest_in_my_queues(user, limit=10):
+    return list(visible_tickets(user).filter(state__type=StateType.NEW).order_by("-created")[:limit])
+
+
+def watched(user, limit=10):
+    return list(visible_tickets(user).open().filter(watchers=user).order_by("-updated")[:limit])
+
+
+def escalation_list(user) -> QuerySet[Ticket]:
+    """Open tickets with a deadline, nearest first."""
+    return visible_tickets(user).open().filter(escalation_at__isnull=False).order_by("escalation_at", "id")
+
+
+def thread(ticket: Ticket, before: int | None = None, limit: int = ARTICLES_PER_PAGE) -> tuple[list[Article], bool]:
+    """The newest `limit` articles (older than article id `before`), oldest first; and whether more exist."""
+    qs = (
+        Article.objects.filter(ticket=ticket)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .defer("references")
+    )
+    if before:
+        qs = qs.filter(id__lt=before)
+    page = list(qs.order_by("-created", "-id")[: limit + 1])
+    more = len(page) > limit
+    return list(reversed(page[:limit])), more
+
+
+def history(ticket: Ticket) -> list[TicketHistory]:
+    return list(ticket.history.select_related("actor").order_by("-created", "-id")[:500])
+
+
+def links(ticket: Ticket, user) -> list[tuple[str, TicketLink, Ticket]]:
+    """Links both ways, only to tickets the agent may see (one query)."""
+    seen = perms.tickets_for(user, perms.RO).values("pk")
+    rows = (
+        TicketLink.objects.filter(Q(source=ticket, target__in=seen) | Q(target=ticket, source__in=seen))
+        .select_related("source__state", "target__state")
+        .order_by("id")
+    )
+    result = []
+    for row in rows:
+        other = row.target if row.source_id == ticket.pk else row.source
+        direction = "out" if row.source_id == ticket.pk else "in"
+        result.append((direction, row, other))
+    return result
+
+
+def customer_tickets(ticket: Ticket, user, limit: int = 10) -> list[Ticket]:
+    """The customer's and the company's other tickets, open first, newest first."""
+    if not (ticket.customer_id or ticket.company_id):
+        return []
+    who = Q()
+    if ticket.customer_id:
+        who |= Q(customer_id=ticket.customer_id)
+    if ticket.company_id:
+        who |= Q(company_id=ticket.company_id)
+    open_first = Case(
+        When(state__type__in=OPEN_STATE_TYPES, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    qs = perms.tickets_for(user, perms.RO).filter(who).exclude(pk=ticket.pk).select_related("state")
+    return list(qs.annotate(closed_rank=open_first).order_by("closed_rank", "-created")[:limit])
+
+
+def new_activity(user, since) -> dict:
+    """What the notification poll needs: new tickets and customer replies in the agent's queues since `since`."""
+    seen = perms.tickets_for(user, perms.RO)
+    new_tickets = seen.filter(created__gt=since).count()
+    replies = (
+        Article.objects.filter(ticket__in=seen.values("pk"), created__gt=since, sender_type=Article.Sender.CUSTOMER)
+        .exclude(ticket__created__gt=since)
+        .count()
+    )
+    return {"new_tickets": new_tickets, "replies": replies}

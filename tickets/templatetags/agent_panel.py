@@ -1,0 +1,77 @@
+"""Template helpers of the agent panel: quoted history, mail HTML without remote content, badges."""
+
+import re
+
+import nh3
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from tickets.catalog import StateType
+from tickets.sanitize import _SCHEMES
+
+register = template.Library()
+
+_QUOTE_HEAD = re.compile(r"^(On .{0,200} wrote:|-{2,} ?Original Message ?-{2,}|>)", re.IGNORECASE)
+
+
+@register.filter
+def split_quote(text: str) -> tuple[str, str]:
+    """(the new text, the quoted history below it): from the first "On … wrote:" or ">" block on."""
+    lines = (text or "").splitlines()
+    for i, line in enumerate(lines):
+        if _QUOTE_HEAD.match(line.strip()) and i > 0:
+            rest = lines[i:]
+            if sum(1 for r in rest if r.startswith(">")) >= max(1, len(rest) // 3) or not line.startswith(">"):
+                return "\n".join(lines[:i]).rstrip(), "\n".join(rest)
+    return text or "", ""
+
+
+def _no_remote(tag: str, attr: str, value: str):
+    if tag == "img" and attr == "src" and not value.startswith("cid:"):
+        return None  # remote images are not loaded
+    return value
+
+
+@register.filter
+def mail_html(html: str):
+    """Stored HTML is sanitised already; clean again on display and drop remote images."""
+    if not html:
+        return ""
+    return mark_safe(nh3.clean(html, url_schemes=_SCHEMES, attribute_filter=_no_remote))  # noqa: S308
+
+
+STATE_CLASSES = {
+    StateType.NEW: "text-bg-primary",
+    StateType.OPEN: "text-bg-info",
+    StateType.PENDING_REMINDER: "text-bg-warning",
+    StateType.PENDING_AUTO_CLOSE: "text-bg-warning",
+    StateType.CLOSED: "text-bg-secondary",
+    StateType.MERGED: "text-bg-light border",
+    StateType.REMOVED: "text-bg-dark",
+}
+
+
+@register.simple_tag
+def state_badge(state):
+    return format_html('<span class="badge {}">{}</span>', STATE_CLASSES.get(state.type, "text-bg-light"), state.name)
+
+
+@register.simple_tag
+def priority_badge(priority):
+    color = priority.color if re.fullmatch(r"#[0-9a-fA-F]{3,8}", priority.color or "") else "#6c757d"
+    return format_html('<span class="badge priority-badge" style="background:{}">{}</span>', color, priority.name)
+
+
+@register.simple_tag
+def sort_link(sort_query: str, current: str, key: str) -> str:
+    """?sort= for a column header: toggles direction when already sorted by it."""
+    new = f"-{key}" if current == key else key
+    return f"?{sort_query}&sort={new}" if sort_query else f"?sort={new}"
+
+
+@register.filter
+def article_class(article) -> str:
+    if not article.is_visible_to_customer:
+        return "article-internal"
+    return f"article-{article.sender_type}"

@@ -1,0 +1,92 @@
+"""Agent login, logout, password change and reset, personal preferences."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from tickets.forms.preferences import PreferencesForm
+from tickets.views.agent.base import agent_required
+
+
+class AgentAuthenticationForm(AuthenticationForm):
+    """Customers are refused here with a pointer to their own panel."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "customer": _l("This is the agent panel. Customers sign in at the customer panel: %(url)s"),
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_agent:
+            raise forms.ValidationError(
+                self.error_messages["customer"], code="customer", params={"url": "/customer/login/"}
+            )
+
+
+class AgentLoginView(auth_views.LoginView):
+    template_name = "agent/auth/login.html"
+    authentication_form = AgentAuthenticationForm
+    redirect_authenticated_user = False
+
+    def get_default_redirect_url(self):
+        return reverse("agent:dashboard")
+
+
+class AgentLogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("agent:login")
+
+
+password_change = agent_required(
+    auth_views.PasswordChangeView.as_view(
+        template_name="agent/auth/form.html",
+        success_url=reverse_lazy("agent:password_change_done"),
+        extra_context={"title": _l("Change password")},
+    )
+)
+password_change_done = agent_required(
+    auth_views.PasswordChangeDoneView.as_view(
+        template_name="agent/auth/message.html",
+        extra_context={"title": _l("Password changed"), "text": _l("Your password was changed.")},
+    )
+)
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="agent/auth/form.html",
+    email_template_name="agent/auth/password_reset_email.txt",
+    subject_template_name="agent/auth/password_reset_subject.txt",
+    success_url=reverse_lazy("agent:password_reset_done"),
+    extra_context={"title": _l("Reset your password")},
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="agent/auth/message.html",
+    extra_context={
+        "title": _l("Check your mail"),
+        "text": _l("If an account exists for that address, we sent a link to set a new password."),
+    },
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="agent/auth/form.html",
+    success_url=reverse_lazy("agent:password_reset_complete"),
+    extra_context={"title": _l("Set a new password")},
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="agent/auth/message.html",
+    extra_context={"title": _l("Password set"), "text": _l("Your password was set. You can sign in now.")},
+)
+
+
+@agent_required
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Preferences saved."))
+        response = redirect("agent:preferences")
+        response.set_cookie("django_language", form.cleaned_data["language"], samesite="Lax")
+        return response
+    return render(request, "agent/preferences.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,0 +1,77 @@
+"""What every agent view shares: the access decorator and turning refusals into 4xx pages."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tickets.errors import InvalidChange, PermissionDenied, StaleTicket, TicketError, TicketLocked
+
+STATUS = {PermissionDenied: 403, TicketLocked: 409, StaleTicket: 409, InvalidChange: 400}
+
+
+def agent_required(view):
+    """Anonymous users go to the agent login; customers and inactive users get a 404."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("agent:login"))
+        if not (user.is_active and user.is_agent):
+            raise Http404("Not an agent")
+        try:
+            timezone.activate(user.timezone)
+        except Exception:  # an unknown zone name set in admin must not break the panel
+            timezone.deactivate()
+        if user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def status_for(exc: TicketError) -> int:
+    for cls, status in STATUS.items():
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+def message_for(exc: TicketError) -> str:
+    if isinstance(exc, StaleTicket):
+        return _("Someone else changed this ticket since you opened it. Nothing was saved; reload and try again.")
+    if isinstance(exc, TicketLocked):
+        return _("This ticket is locked by another agent. Nothing was saved.")
+    if isinstance(exc, PermissionDenied):
+        return _("You do not have the right to do that on this ticket.")
+    return str(exc)
+
+
+def refused(request, exc: TicketError, ticket=None):
+    """Show why a change was refused, with a 4xx status: the zoom page again, or a small fragment for HTMX."""
+    text = message_for(exc)
+    status = status_for(exc)
+    if ticket is None or request.headers.get("HX-Request") and request.headers.get("HX-Target") == "action-result":
+        return HttpResponse(f'<div class="alert alert-danger" role="alert">{escape(text)}</div>', status=status)
+    from tickets.views.agent.zoom import render_zoom
+
+    messages.error(request, text)
+    return render_zoom(request, ticket, status=status)
+
+
+def back_to_ticket(request, ticket, text: str):
+    messages.success(request, text)
+    return redirect("agent:ticket", pk=ticket.pk)
+
+
+def escape(text: str) -> str:
+    from django.utils.html import escape as _escape
+
+    return _escape(text)

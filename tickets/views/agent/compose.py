@@ -1,0 +1,134 @@
+"""Writing on a ticket: reply by email, internal note, phone note, forward.
+
+A reply or forward is stored with channel email and delivery_status "queued"; the
+article_added event fires after commit and the mail engine sends it.
+"""
+
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET
+
+from tickets import canned, services
+from tickets import permissions as perms
+from tickets.canned_models import CannedResponse
+from tickets.errors import InvalidChange, TicketError
+from tickets.forms.compose import ArticleForm, to_file_inputs
+from tickets.models import Article
+from tickets.views.agent.base import agent_required, back_to_ticket, message_for, status_for
+
+KINDS = {
+    # kind: (right needed, channel, visible to the customer, page title)
+    "reply": (perms.RW, Article.Channel.EMAIL, True, _l("Reply")),
+    "note": (perms.NOTE, Article.Channel.NOTE, False, _l("Internal note")),
+    "phone": (perms.NOTE, Article.Channel.PHONE, True, _l("Phone note")),
+    "forward": (perms.RW, Article.Channel.EMAIL, False, _l("Forward")),
+}
+
+
+def _answered(ticket, request):
+    """The article being answered (?article=), or the newest customer-visible one."""
+    qs = Article.objects.filter(ticket=ticket).select_related("author")
+    article_id = request.GET.get("article")
+    if article_id and article_id.isdigit():
+        return qs.filter(pk=article_id).first()
+    return qs.filter(is_visible_to_customer=True).order_by("-created", "-id").first()
+
+
+def _quote(article) -> str:
+    if article is None or not article.body_text:
+        return ""
+    who = article.from_address or (article.author.display_name() if article.author else "")
+    when = article.created.strftime("%Y-%m-%d %H:%M")
+    quoted = "\n".join("> " + line for line in article.body_text.splitlines())
+    return _("On %(when)s, %(who)s wrote:") % {"when": when, "who": who} + "\n" + quoted
+
+
+def _initial(kind, ticket, request):
+    agent = request.user
+    subject = ticket.title if ticket.subject_tag() in ticket.title else f"{ticket.subject_tag()} {ticket.title}"
+    answered = _answered(ticket, request)
+    initial = {"subject": subject}
+    if kind == "reply":
+        to = answered.from_address if answered and answered.sender_type == Article.Sender.CUSTOMER else ""
+        initial["to"] = to or (ticket.customer.email if ticket.customer else "")
+        initial["cc"] = answered.cc_addresses if answered else ""
+        initial["subject"] = "Re: " + subject
+        parts = [
+            canned.render(ticket.queue.salutation, ticket, agent),
+            "",
+            _quote(answered),
+            "",
+            canned.render(agent.signature or ticket.queue.signature, ticket, agent),
+        ]
+        initial["body"] = "\n".join(parts).strip() + "\n"
+    elif kind == "forward":
+        initial["subject"] = "Fwd: " + subject
+        initial["body"] = "\n\n" + _quote(answered)
+    return initial
+
+
+@agent_required
+def compose(request, pk: int, kind: str):
+    if kind not in KINDS:
+        raise Http404("No such article kind")
+    perm, channel, visible, title = KINDS[kind]
+    ticket = perms.get_ticket_for_agent(request.user, pk, perm)
+    kw = {"ticket": ticket, "user": request.user, "kind": kind}
+    status = 200
+    if request.method == "POST":
+        form = ArticleForm(request.POST, request.FILES, **kw)
+        if form.is_valid():
+            try:
+                _save(request, ticket, kind, form.cleaned_data)
+                return back_to_ticket(request, ticket, _("%(what)s saved.") % {"what": title})
+            except TicketError as exc:
+                form.add_error(None, message_for(exc))
+                status = status_for(exc)
+        else:
+            status = 400
+    else:
+        form = ArticleForm(initial=_initial(kind, ticket, request), **kw)
+    ctx = {"ticket": ticket, "form": form, "kind": kind, "title": title}
+    return render(request, "agent/compose.html", ctx, status=status)
+
+
+def _save(request, ticket, kind, data):
+    perm, channel, visible, title = KINDS[kind]
+    agent = request.user
+    email = channel == Article.Channel.EMAIL
+    with transaction.atomic():
+        services.add_article(
+            ticket=ticket,
+            actor=agent,
+            channel=channel,
+            subject=data["subject"],
+            body_text=data["body"],
+            sender_type=Article.Sender.AGENT,
+            is_visible_to_customer=visible,
+            from_address=ticket.queue.sender_address if email else agent.email,
+            to=data.get("to", ""),
+            cc=data.get("cc", ""),
+            attachments=to_file_inputs(data.get("attachments") or []),
+            time_minutes=data.get("time_minutes") or 0,
+            delivery_status=Article.Delivery.QUEUED if email else Article.Delivery.NONE,
+            expected_version=data["version"],
+        )
+        state = data.get("next_state")
+        if state is not None:
+            if state.is_pending and not data.get("pending_until"):
+                raise InvalidChange(_("A pending state needs a date."))
+            services.change_state(ticket=ticket, actor=agent, state=state, pending_until=data.get("pending_until"))
+
+
+@agent_required
+@require_GET
+def canned_text(request, pk: int, canned_id: int):
+    """The canned response with its placeholders filled for this ticket (JSON for the picker)."""
+    ticket = perms.get_ticket_for_agent(request.user, pk)
+    response = get_object_or_404(CannedResponse.objects.for_queue(ticket.queue), pk=canned_id)
+    return JsonResponse(
+        {"subject": response.subject, "body": canned.render(response.body, ticket, request.user)},
+    )

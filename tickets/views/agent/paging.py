@@ -1,0 +1,69 @@
+"""Pagination that stays fast deep into a large queue: a bounded COUNT and a capped OFFSET.
+
+We count at most COUNT_CAP rows (`SELECT COUNT(*) FROM (... LIMIT cap+1)`), so the count
+costs the same for a queue of ten thousand tickets as for ten million; the list shows
+"10000+" beyond that and refuses pages past the cap (filters and sorting narrow it instead).
+Keyset pagination would need a cursor per sortable column; with a cap of 10000 rows the
+OFFSET stays cheap on the composite (queue, state, -updated) index.
+"""
+
+from dataclasses import dataclass
+
+PAGE_SIZES = (25, 50, 100)
+COUNT_CAP = 10_000
+
+
+@dataclass
+class Page:
+    objects: list
+    number: int
+    size: int
+    total: int
+    capped: bool
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.objects else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.size + len(self.objects)
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def paginate(qs, params) -> Page:
+    size = _int(params.get("size"), PAGE_SIZES[0])
+    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
+    found = qs.order_by()[: COUNT_CAP + 1].count()
+    capped = found > COUNT_CAP
+    total = min(found, COUNT_CAP)
+    last = max(1, -(-total // size))
+    number = min(max(1, _int(params.get("page"), 1)), last)
+    offset = (number - 1) * size
+    return Page(list(qs[offset : offset + size]), number, size, total, capped)

@@ -1,0 +1,129 @@
+"""The ticket zoom: header, thread, history, links, customer sidebar, and the action forms."""
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tickets import permissions as perms
+from tickets import queries
+from tickets.forms import actions as f
+from tickets.models import Article, Attachment
+from tickets.views.agent.base import agent_required
+
+SAFE_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+def rights(user, ticket) -> dict[str, bool]:
+    """Which buttons to show; each view checks again through the service layer."""
+    return {
+        "rw": perms.can(user, perms.RW, ticket),
+        "note": perms.can(user, perms.NOTE, ticket),
+        "owner": perms.can(user, perms.OWNER, ticket),
+        "move": perms.can(user, perms.MOVE_INTO, ticket),
+        "priority": perms.can(user, perms.PRIORITY, ticket),
+    }
+
+
+def zoom_context(request, ticket) -> dict:
+    user = request.user
+    can = rights(user, ticket)
+    articles, more = queries.thread(ticket)
+    kw = {"ticket": ticket, "user": user}
+    forms = {}
+    if can["owner"]:
+        forms["owner"] = f.OwnerForm(**kw)
+    if can["rw"]:
+        forms.update(
+            responsible=f.ResponsibleForm(**kw),
+            state=f.StateForm(**kw),
+            category=f.CategoryForm(**kw),
+            tag=f.TagForm(**kw),
+            field=f.CustomFieldForm(**kw),
+            link=f.LinkForm(**kw),
+            merge=f.MergeForm(**kw),
+            watcher=f.WatcherForm(**kw),
+        )
+    if can["move"]:
+        forms["move"] = f.MoveForm(**kw)
+    if can["priority"]:
+        forms["priority"] = f.PriorityForm(**kw)
+    if can["note"]:
+        forms["time"] = f.TimeForm(**kw)
+    return {
+        "ticket": ticket,
+        "can": can,
+        "articles": articles,
+        "more_articles": more,
+        "history": queries.history(ticket),
+        "links": queries.links(ticket, user),
+        "customer_tickets": queries.customer_tickets(ticket, user),
+        "tags": list(ticket.tags.all()),
+        "watchers": list(ticket.watchers.all()),
+        "field_values": list(ticket.field_values.select_related("field")),
+        "forms": forms,
+        "is_watching": any(w.pk == user.pk for w in ticket.watchers.all()),
+    }
+
+
+def render_zoom(request, ticket, status: int = 200):
+    fresh = perms.get_ticket_for_agent(request.user, ticket.pk)
+    return render(request, "agent/zoom.html", zoom_context(request, fresh), status=status)
+
+
+@agent_required
+@require_GET
+def ticket_zoom(request, pk: int):
+    ticket = perms.get_ticket_for_agent(request.user, pk)
+    return render(request, "agent/zoom.html", zoom_context(request, ticket))
+
+
+@agent_required
+@require_GET
+def older_articles(request, pk: int):
+    """HTMX: the page of articles before `?before=<article id>`."""
+    ticket = perms.get_ticket_for_agent(request.user, pk)
+    try:
+        before = int(request.GET.get("before", ""))
+    except ValueError:
+        raise Http404("bad cursor") from None
+    articles, more = queries.thread(ticket, before=before)
+    ctx = {"ticket": ticket, "articles": articles, "more_articles": more, "can": rights(request.user, ticket)}
+    return render(request, "agent/fragments/articles.html", ctx)
+
+
+def _article(request, pk: int, article_id: int) -> Article:
+    ticket = perms.get_ticket_for_agent(request.user, pk)
+    try:
+        return Article.objects.select_related("raw_message").get(pk=article_id, ticket=ticket)
+    except Article.DoesNotExist:
+        raise Http404("No such article") from None
+
+
+@agent_required
+@require_GET
+def attachment_download(request, pk: int, attachment_id: int):
+    ticket = perms.get_ticket_for_agent(request.user, pk)
+    try:
+        att = Attachment.objects.select_related("stored").get(pk=attachment_id, article__ticket=ticket)
+    except Attachment.DoesNotExist:
+        raise Http404("No such attachment") from None
+    inline = att.content_type in SAFE_INLINE and request.GET.get("inline") == "1"
+    response = FileResponse(
+        att.stored.file.open("rb"), as_attachment=not inline, filename=att.filename, content_type=att.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@agent_required
+@require_GET
+def raw_email(request, pk: int, article_id: int):
+    article = _article(request, pk, article_id)
+    if article.raw_message is None:
+        raise Http404("No raw message")
+    content = article.raw_message.file.open("rb").read()
+    response = HttpResponse(content, content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
