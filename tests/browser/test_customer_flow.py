@@ -1,0 +1,64 @@
+"""A customer's whole visit in headless Chromium: file, follow, get an answer, close, rate."""
+
+import pytest
+
+from reports.models import SatisfactionRating
+from tests.factories import PASSWORD
+from tickets import services
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_customer_files_follows_closes_and_rates_a_request(page, customer, agent, queue, screenshot, tmp_path):
+    page.goto("/")
+    page.fill("#id_username", customer.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/customer/")
+
+    page.click("text=New request")
+    page.fill("#id_subject", "Projector in room 4 shows no picture")
+    page.fill("#id_description", "The lamp is on but the screen stays blue.\nWe tried another cable.")
+    page.select_option("#id_queue", str(queue.pk))
+    photo = tmp_path / "screen.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n fake image")
+    page.set_input_files("#id_attachments", str(photo))
+    screenshot(page, "customer-new")
+    page.click("button:has-text('Send request')")
+
+    ticket = Ticket.objects.get(customer=customer)
+    page.wait_for_url(f"**/customer/tickets/{ticket.pk}/")
+    assert f"Your request has the number {ticket.number}" in page.content()
+    assert "screen.png" in page.content()
+
+    page.click("nav >> text=My requests")
+    assert "Projector in room 4" in page.content() and ticket.number in page.content()
+    screenshot(page, "customer-tickets")
+
+    services.add_article(ticket=ticket, actor=agent, channel="email", body_text="Please press the Source button twice.")
+    services.add_article(
+        ticket=ticket, actor=agent, channel="note", body_text="Internal: room 4 is cursed", is_visible_to_customer=False
+    )
+
+    page.click("text=Projector in room 4")
+    body = page.content()
+    assert "Please press the Source button twice." in body and "cursed" not in body
+
+    page.fill("#id_body", "That worked, thank you!")
+    page.click("button:has-text('Send reply')")
+    assert "Your reply was added." in page.content()
+    page.click("button:has-text('close this request')")
+    assert "Your request was closed" in page.content()
+
+    page.check("input[name=score][value='5']")
+    page.fill("#id_comment", "Fast and friendly")
+    page.click("button:has-text('Send rating')")
+    assert "Thank you for your rating!" in page.content()
+    assert "Fast and friendly" in page.content()
+    screenshot(page, "customer-ticket")
+
+    rating = SatisfactionRating.objects.get(ticket=ticket)
+    assert (rating.score, rating.comment) == (5, "Fast and friendly")
+    ticket.refresh_from_db()
+    assert not ticket.is_open
