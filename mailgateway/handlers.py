@@ -1,0 +1,45 @@
+"""Ticket events that send mail. Each handler only enqueues a task (events run after commit)."""
+
+from tickets import events
+from tickets.models import Article
+
+
+@events.subscribe(events.ARTICLE_ADDED)
+def on_article(event: events.Event) -> None:
+    from mailgateway.tasks import notify, send_article
+
+    data = event.data
+    article = Article.objects.filter(pk=data.get("article_id")).only("delivery_status").first()
+    if article is None:
+        return
+    if data.get("sender_type") == Article.Sender.AGENT and data.get("visible"):
+        if data.get("channel") == Article.Channel.EMAIL:
+            if article.delivery_status == Article.Delivery.QUEUED:
+                send_article.delay(article.pk)
+        elif data.get("channel") in (Article.Channel.WEB, Article.Channel.PHONE):
+            notify.delay("agent_reply", event.ticket_id, article.pk)
+    elif data.get("sender_type") == Article.Sender.CUSTOMER:
+        notify.delay("agent_follow_up", event.ticket_id, article.pk)
+
+
+@events.subscribe(events.TICKET_CREATED)
+def on_ticket_created(event: events.Event) -> None:
+    from mailgateway.tasks import notify
+
+    article_id = event.data.get("article_id")
+    notify.delay("acknowledgement", event.ticket_id, article_id)
+    notify.delay("agent_new_ticket", event.ticket_id, event.actor_id, article_id)
+
+
+@events.subscribe(events.STATE_CHANGED)
+def on_state_changed(event: events.Event) -> None:
+    from mailgateway.tasks import notify
+
+    notify.delay("state_changed", event.ticket_id, event.actor_id)
+
+
+@events.subscribe(events.OWNER_CHANGED)
+def on_owner_changed(event: events.Event) -> None:
+    from mailgateway.tasks import notify
+
+    notify.delay("agent_assigned", event.ticket_id, event.actor_id)

@@ -1,0 +1,268 @@
+"""The ingest pipeline: store the raw bytes first, then process each message in its own transaction.
+
+A source (IMAP, Maildir, pipe) calls `receive()` for every message, which stores an
+InboundMessage (idempotent per account + UIDVALIDITY + UID, or account + file name)
+and processes it. Processing is one transaction: the ticket/article and the
+record's new status commit together, so a crash anywhere leaves the record pending
+and the next run imports it exactly once. Only `is_done` records are flagged,
+moved or deleted on the server.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mailgateway import loops
+from mailgateway.filters import apply_filters
+from mailgateway.models import InboundMessage, MailAccount
+from mailgateway.parse import MessageRejected, ParsedMessage, parse
+from mailgateway.router import find_or_create_sender, route, strip_tag
+from tickets import services
+from tickets.files_store import store_bytes
+from tickets.models import Article, State, StateType, Ticket
+
+log = logging.getLogger(__name__)
+Status = InboundMessage.Status
+
+
+def store_raw(
+    raw: bytes,
+    *,
+    account: MailAccount | None = None,
+    source: str = "pipe",
+    uidvalidity: int | None = None,
+    uid: int | None = None,
+    source_key: str = "",
+) -> InboundMessage:
+    """The ingest record for these bytes, created once; an existing one is returned as it is."""
+    lookup = {}
+    if account is not None and uid is not None:
+        lookup = {"account": account, "uidvalidity": uidvalidity, "uid": uid}
+    elif account is not None and source_key:
+        lookup = {"account": account, "source_key": source_key}
+    if lookup:
+        existing = InboundMessage.objects.filter(**lookup).first()
+        if existing:
+            return existing
+    try:
+        head = parse_head(raw)
+    except Exception:  # the header block is only used for display here
+        head = {}
+    record = InboundMessage(
+        account=account,
+        source=source,
+        uidvalidity=uidvalidity,
+        uid=uid,
+        source_key=source_key,
+        message_id=head.get("message_id", "")[:500],
+        subject=head.get("subject", "")[:500],
+        from_address=head.get("from", "")[:500],
+        sha256=hashlib.sha256(raw).hexdigest(),
+        size=len(raw),
+        raw=store_bytes(raw),
+    )
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        return InboundMessage.objects.get(**lookup)
+    return record
+
+
+def parse_head(raw: bytes) -> dict:
+    from mailgateway.charsets import decode_header_value
+    from mailgateway.parse import _message_ids, read_headers
+
+    headers = read_headers(raw[:65536])
+    ids = _message_ids((headers.get("message-id") or [""])[0])
+    return {
+        "message_id": ids[0] if ids else "",
+        "subject": decode_header_value((headers.get("subject") or [""])[0]),
+        "from": decode_header_value((headers.get("from") or [""])[0]),
+    }
+
+
+def receive(raw: bytes, **where) -> InboundMessage:
+    record = store_raw(raw, **where)
+    if not record.is_done:
+        process(record)
+        record.refresh_from_db()
+    return record
+
+
+def _read_raw(record: InboundMessage) -> bytes:
+    with record.raw.file.open("rb") as handle:
+        return handle.read()
+
+
+def process(record: InboundMessage) -> InboundMessage:
+    """Turn one stored message into a ticket or article; never raises for a bad message."""
+    try:
+        with transaction.atomic():
+            locked = InboundMessage.objects.select_for_update().get(pk=record.pk)
+            if locked.is_done:
+                return locked
+            raw = _read_raw(locked)
+            try:
+                parsed = parse(raw)
+            except MessageRejected as exc:
+                return _finish(locked, Status.QUARANTINED, error=str(exc))
+            _import(locked, parsed, raw)
+            return locked
+    except Exception as exc:
+        log.exception("mail %s failed to import", record.pk)
+        attempts = record.attempts + 1
+        status = Status.QUARANTINED if attempts >= settings.HELPDESK_MAIL_MAX_ATTEMPTS else Status.FAILED
+        InboundMessage.objects.filter(pk=record.pk).update(
+            attempts=attempts, status=status, error=f"{type(exc).__name__}: {exc}"[:5000]
+        )
+        return record
+
+
+def _finish(record: InboundMessage, status: str, *, error: str = "", ticket=None, article=None) -> InboundMessage:
+    record.status = status
+    record.error = error
+    record.ticket = ticket
+    record.article = article
+    record.processed = timezone.now()
+    record.attempts += 1
+    record.save()
+    return record
+
+
+def _is_duplicate(record: InboundMessage, parsed: ParsedMessage) -> bool:
+    if parsed.message_id and Article.objects.filter(message_id=parsed.message_id, channel="email").exists():
+        return True
+    done = InboundMessage.objects.exclude(pk=record.pk).filter(status=Status.IMPORTED)
+    return done.filter(sha256=record.sha256).exists()
+
+
+def _import(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
+    record.message_id = parsed.message_id[:500]
+    record.is_auto_generated = bool(loops.never_answer(parsed))
+    if _is_duplicate(record, parsed):
+        _finish(record, Status.DUPLICATE)
+        return
+    if loops.is_our_own(parsed) and not loops.is_bounce(parsed):
+        _finish(record, Status.IGNORED, error="our own mail came back (X-Loop)")
+        return
+    if loops.is_bounce(parsed):
+        _import_bounce(record, parsed, raw)
+        return
+    verdict = apply_filters(parsed)
+    if verdict.ignore or verdict.spam:
+        _finish(record, Status.SPAM if verdict.spam else Status.IGNORED, error=", ".join(verdict.matched))
+        return
+    sender = find_or_create_sender(parsed)
+    where = route(parsed, sender, record.account)
+    common = _article_fields(parsed, raw, sender)
+    ticket = where.ticket
+    if ticket is not None and not ticket.state.is_open:
+        policy = ticket.queue.follow_up_policy
+        if policy == "reject":
+            _finish(record, Status.REJECTED, error=f"follow-up to closed ticket {ticket.number}", ticket=ticket)
+            from mailgateway.notifications import queue_follow_up_rejected
+
+            queue_follow_up_rejected(record)
+            return
+        if policy == "new":
+            ticket = None
+    if ticket is None:
+        ticket = _new_ticket(parsed, sender, where.queue if verdict.queue is None else verdict.queue, verdict, common)
+        article = ticket.articles.order_by("id").first()
+        if where.not_participant:
+            services.add_article(
+                ticket=ticket,
+                actor=None,
+                channel=Article.Channel.NOTE,
+                sender_type=Article.Sender.SYSTEM,
+                is_visible_to_customer=False,
+                body_text="The subject named another ticket, but the sender is not a participant of it; "
+                "a new ticket was opened instead. Check before merging.",
+            )
+    else:
+        article = services.add_article(ticket=ticket, actor=None, **common)
+        if not ticket.state.is_open:
+            reopen = State.objects.filter(is_default_reopen=True, is_active=True).first()
+            reopen = reopen or State.objects.filter(type=StateType.OPEN, is_active=True).first()
+            if reopen:
+                services.change_state(ticket=ticket, actor=None, state=reopen)
+    _finish(record, Status.IMPORTED, ticket=ticket, article=article)
+
+
+def _article_fields(parsed: ParsedMessage, raw: bytes, sender) -> dict:
+    body_text = parsed.body_text
+    if parsed.notes:
+        body_text = "\n".join(f"[{n}]" for n in parsed.notes) + "\n\n" + body_text
+    if not (body_text or parsed.body_html or parsed.attachments):
+        body_text = "(empty message)"
+    return {
+        "channel": Article.Channel.EMAIL,
+        "author": sender,
+        "sender_type": Article.Sender.AGENT if sender and sender.is_agent else Article.Sender.CUSTOMER,
+        "subject": parsed.subject,
+        "body_text": body_text,
+        "body_html": parsed.body_html,
+        "from_address": parsed.from_address,
+        "to": ", ".join(parsed.to),
+        "cc": ", ".join(parsed.cc),
+        "message_id": parsed.message_id,
+        "in_reply_to": parsed.in_reply_to,
+        "references": " ".join(parsed.references),
+        "attachments": parsed.attachments,
+        "raw_message": raw,
+    }
+
+
+def _new_ticket(parsed, sender, queue, verdict, common) -> Ticket:
+    customer = sender if sender is not None and sender.is_customer else None
+    common = {k: v for k, v in common.items() if k != "subject"}
+    ticket = services.create_ticket(
+        actor=None,
+        queue=queue,
+        title=strip_tag(parsed.subject) or "(no subject)",
+        customer=customer,
+        priority=verdict.priority,
+        state=verdict.state,
+        category=verdict.category,
+        tags=verdict.tags,
+        **common,
+    )
+    return ticket
+
+
+def _import_bounce(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
+    from mailgateway.router import _by_references, _by_subject
+
+    ticket = _by_references(parsed) or _by_subject(parsed)
+    if ticket is None:
+        _finish(record, Status.QUARANTINED, error="bounce for no known ticket")
+        return
+    article = services.add_article(
+        ticket=ticket,
+        actor=None,
+        channel=Article.Channel.EMAIL,
+        sender_type=Article.Sender.SYSTEM,
+        is_visible_to_customer=False,
+        subject=parsed.subject,
+        body_text=(parsed.body_text or parsed.delivery_status or "(bounce)"),
+        from_address=parsed.from_address,
+        message_id=parsed.message_id,
+        attachments=parsed.attachments,
+        raw_message=raw,
+    )
+    _finish(record, Status.IMPORTED, ticket=ticket, article=article)
+
+
+def retry_pending(account: MailAccount | None = None, limit: int = 500) -> int:
+    """Process records left pending or failed by an earlier crash; returns how many are now done."""
+    rows = InboundMessage.objects.filter(status__in=[Status.PENDING, Status.FAILED])
+    if account is not None:
+        rows = rows.filter(account=account)
+    done = 0
+    for record in rows.order_by("pk")[:limit]:
+        done += process(record).is_done
+    return done

@@ -1,0 +1,56 @@
+"""RFC 3834 loop protection: which mail is never answered automatically, and the hourly cap."""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from mailgateway.parse import ParsedMessage
+
+_DAEMON = re.compile(r"^(mailer-daemon|postmaster|bounces?|no-?reply|do-?not-?reply|noreply-[^@]*)([+-][^@]*)?@", re.I)
+_BOUNCE_SUBJECT = re.compile(
+    r"^(undeliver(ed|able)|delivery (status notification|failure)|mail delivery failed|returned mail)", re.I
+)
+
+
+def is_bounce(parsed: ParsedMessage) -> bool:
+    ctype = parsed.header("content-type").lower()
+    if "report-type=delivery-status" in ctype or parsed.delivery_status:
+        return True
+    sender = parsed.from_address
+    return bool(sender and _DAEMON.match(sender) and _BOUNCE_SUBJECT.match(parsed.subject))
+
+
+def is_our_own(parsed: ParsedMessage) -> bool:
+    return any(v.strip().lower() == settings.HELPDESK_MAIL_LOOP_ID.lower() for v in parsed.headers.get("x-loop", []))
+
+
+def never_answer(parsed: ParsedMessage) -> str:
+    """Why this message must not get an automatic reply, or '' when it may."""
+    auto = parsed.header("auto-submitted").strip().lower()
+    if auto and not auto.startswith("no"):
+        return "Auto-Submitted"
+    if parsed.header("precedence").strip().lower() in ("bulk", "junk", "list"):
+        return "Precedence"
+    if parsed.headers.get("list-id") or parsed.headers.get("list-unsubscribe"):
+        return "mailing list"
+    if parsed.header("x-autoreply") or parsed.header("x-autorespond"):
+        return "auto-responder"
+    if parsed.header("return-path").strip() == "<>":
+        return "empty Return-Path"
+    if not parsed.from_address or _DAEMON.match(parsed.from_address):
+        return "daemon or no-reply sender"
+    if is_our_own(parsed):
+        return "our own X-Loop"
+    if is_bounce(parsed):
+        return "bounce"
+    return ""
+
+
+def under_hourly_cap(recipient: str) -> bool:
+    from mailgateway.models import AutoMailLog
+
+    since = timezone.now() - timedelta(hours=1)
+    sent = AutoMailLog.objects.filter(recipient=recipient.lower(), created__gte=since).count()
+    return sent < settings.HELPDESK_MAIL_AUTO_REPLIES_PER_HOUR

@@ -1,0 +1,150 @@
+"""Which ticket a message belongs to (or none: a new one), which queue, and who sent it."""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+
+from accounts.models import Company, User
+from mailgateway.parse import ParsedMessage
+from tickets import permissions as perms
+from tickets.models import Article, Queue, Ticket
+
+# Localized reply/forward prefixes, stripped from a subject before it becomes a title.
+PREFIXES = r"(?:re|aw|wg|sv|vs|odp|fwd?|tr|antw|ynt|отв|ответ|пересл|rif|r)"
+_PREFIX = re.compile(rf"^\s*(?:{PREFIXES})\s?(?:\[\d{{1,3}}\])?\s?:\s*", re.IGNORECASE)
+
+
+def clean_subject(subject: str) -> str:
+    for _ in range(10):
+        stripped = _PREFIX.sub("", subject, count=1)
+        if stripped == subject:
+            break
+        subject = stripped
+    return subject.strip()
+
+
+def _tag_pattern() -> re.Pattern:
+    return re.compile(r"\[" + re.escape(settings.HELPDESK_TICKET_HOOK) + r"\s?(\d{4,32})\]", re.IGNORECASE)
+
+
+def strip_tag(subject: str) -> str:
+    return clean_subject(_tag_pattern().sub("", subject)).strip() or subject.strip()
+
+
+@dataclass
+class Route:
+    ticket: Ticket | None
+    queue: Queue
+    how: str  # "new", "references", "subject"
+    not_participant: bool = False
+
+
+def _follow_merges(ticket: Ticket) -> Ticket:
+    for _ in range(20):
+        if not ticket.merged_into_id:
+            return ticket
+        ticket = Ticket.objects.select_related("queue", "state").get(pk=ticket.merged_into_id)
+    return ticket
+
+
+def _by_references(parsed: ParsedMessage) -> Ticket | None:
+    ids = [i for i in [parsed.in_reply_to, *reversed(parsed.references)] if i]
+    if parsed.original_message_id:
+        ids.append(parsed.original_message_id)
+    if not ids:
+        return None
+    article = (
+        Article.objects.filter(message_id__in=ids[:50]).select_related("ticket").order_by("-created", "-id").first()
+    )
+    return article.ticket if article else None
+
+
+def _by_subject(parsed: ParsedMessage) -> Ticket | None:
+    match = _tag_pattern().search(parsed.subject[:1000])
+    if not match:
+        return None
+    return Ticket.objects.filter(number=match.group(1)).select_related("queue", "state").first()
+
+
+def is_participant(ticket: Ticket, address: str, user: User | None) -> bool:
+    """Requester, a company colleague, anyone on the thread's To/From/Cc, or an agent who sees the ticket."""
+    address = address.lower()
+    if user is not None:
+        if ticket.customer_id == user.pk:
+            return True
+        if user.is_customer and user.company_id and user.company_id == ticket.company_id:
+            return True
+        if user.is_agent and perms.can(user, perms.RO, ticket):
+            return True
+    if ticket.customer_id and ticket.customer.email.lower() == address:
+        return True
+    lookup = (
+        Q(from_address__icontains=address) | Q(to_addresses__icontains=address) | Q(cc_addresses__icontains=address)
+    )
+    return ticket.articles.filter(lookup).exists()
+
+
+def default_queue() -> Queue:
+    name = settings.HELPDESK_MAIL_DEFAULT_QUEUE
+    queue = Queue.objects.filter(name=name, is_active=True).first() if name else None
+    queue = queue or Queue.objects.filter(is_active=True).order_by("pk").first()
+    if queue is None:
+        raise RuntimeError("No active queue exists to receive mail.")
+    return queue
+
+
+def queue_for(parsed: ParsedMessage, account=None) -> Queue:
+    if account is not None and account.queue_id and account.queue.is_active:
+        return account.queue
+    recipients = parsed.recipients
+    for queue in Queue.objects.filter(is_active=True).exclude(email_addresses=""):
+        if any(address in recipients for address in queue.address_list()):
+            return queue
+    return default_queue()
+
+
+def route(parsed: ParsedMessage, sender: User | None, account=None) -> Route:
+    ticket, how = _by_references(parsed), "references"
+    if ticket is None:
+        ticket, how = _by_subject(parsed), "subject"
+    if ticket is not None:
+        ticket = _follow_merges(ticket)
+        if is_participant(ticket, parsed.from_address, sender):
+            return Route(ticket=ticket, queue=ticket.queue, how=how)
+        return Route(ticket=None, queue=queue_for(parsed, account), how="new", not_participant=True)
+    return Route(ticket=None, queue=queue_for(parsed, account), how="new")
+
+
+def find_or_create_sender(parsed: ParsedMessage) -> User | None:
+    address = parsed.from_address
+    if not address:
+        return None
+    user = User.objects.filter(email__iexact=address, is_active=True).order_by("kind", "pk").first()
+    if user is not None or not settings.HELPDESK_MAIL_CREATE_CUSTOMERS:
+        return user
+    domain = address.rsplit("@", 1)[-1]
+    company = next(
+        (
+            c
+            for c in Company.objects.filter(is_active=True, email_domains__icontains=domain)
+            if domain in c.domain_list()
+        ),
+        None,
+    )
+    first, _, last = (parsed.from_name or "").partition(" ")
+    username = address[:150]
+    if User.objects.filter(username=username).exists():
+        username = f"{address[:140]}-{User.objects.count()}"
+    user = User(
+        username=username,
+        email=address,
+        kind=User.Kind.CUSTOMER,
+        first_name=first[:150],
+        last_name=last[:150],
+        company=company,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user

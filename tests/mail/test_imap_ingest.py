@@ -1,0 +1,137 @@
+"""Mail delivered to a real Dovecot over IMAP becomes tickets, exactly once, whatever crashes."""
+
+import pytest
+
+from mailgateway import ingest
+from mailgateway.models import InboundMessage
+from mailgateway.sources import imap as imap_source
+from tests.mail.helpers import make_mail
+from tickets.models import Article, Ticket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def server_flags(imap):
+    client = imap.client()
+    try:
+        client.select_folder("INBOX")
+        return {uid: set(data[b"FLAGS"]) for uid, data in client.fetch(client.search(["ALL"]), ["FLAGS"]).items()}
+    finally:
+        client.logout()
+
+
+@pytest.mark.smoke
+def test_new_mail_becomes_a_ticket_and_is_flagged_after_commit(imap, imap_account, queue, customer):
+    imap.append(make_mail(subject="VPN is down", body="Since this morning."))
+
+    stats = imap_source.poll(imap_account)
+
+    ticket = Ticket.objects.get()
+    assert ticket.title == "VPN is down"
+    assert ticket.queue == queue
+    assert ticket.customer == customer
+    article = ticket.articles.get()
+    assert article.channel == "email" and article.body_text.strip() == "Since this morning."
+    assert article.raw_message is not None
+    assert stats["imported"] == 1
+    assert all(b"$HelpdeskImported" in flags for flags in server_flags(imap).values())
+    record = InboundMessage.objects.get()
+    assert (record.status, record.server_done) == ("imported", True)
+    assert record.uid in server_flags(imap)
+    assert record.uidvalidity and record.sha256
+
+
+def test_crash_between_fetch_and_commit_imports_exactly_once(imap, imap_account, queue, customer, monkeypatch):
+    imap.append(make_mail(subject="First"), make_mail(subject="Second"))
+    real_route = ingest.route
+    calls = {"n": 0}
+
+    def crash_on_second(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("worker killed")
+        return real_route(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "route", crash_on_second)
+    imap_source.poll(imap_account)
+
+    # The raw bytes of both are stored; the crashed one is not imported, and not flagged on the server.
+    assert InboundMessage.objects.count() == 2
+    assert list(Ticket.objects.values_list("title", flat=True)) == ["First"]
+    first, second = (InboundMessage.objects.get(subject=s).uid for s in ("First", "Second"))
+    flags = server_flags(imap)
+    assert b"$HelpdeskImported" in flags[first] and b"$HelpdeskImported" not in flags[second]
+
+    monkeypatch.setattr(ingest, "route", real_route)
+    imap_source.poll(imap_account)
+    imap_source.poll(imap_account)
+
+    assert sorted(Ticket.objects.values_list("title", flat=True)) == ["First", "Second"]
+    assert Article.objects.count() == 2
+    assert all(b"$HelpdeskImported" in f for f in server_flags(imap).values())
+
+
+def test_crash_after_commit_before_flagging_does_not_import_twice(imap, imap_account, queue, monkeypatch):
+    imap.append(make_mail(subject="Only once"))
+
+    def lost_connection(*args, **kwargs):
+        raise ConnectionResetError("connection lost before STORE")
+
+    monkeypatch.setattr(imap_source, "_mark_done", lost_connection)
+    with pytest.raises(ConnectionResetError):
+        imap_source.poll(imap_account)
+    assert Ticket.objects.count() == 1
+    assert [b"$HelpdeskImported" in f for f in server_flags(imap).values()] == [False]
+
+    monkeypatch.undo()
+    imap_source.poll(imap_account)
+
+    assert Ticket.objects.count() == 1
+    assert [b"$HelpdeskImported" in f for f in server_flags(imap).values()] == [True]
+
+
+def test_same_message_id_twice_becomes_one_article(imap, imap_account, queue):
+    raw = make_mail(subject="Duplicate", message_id="<dup-1@acme.example>")
+    imap.append(raw, raw)
+
+    imap_source.poll(imap_account)
+
+    assert Article.objects.filter(message_id="<dup-1@acme.example>").count() == 1
+    assert sorted(InboundMessage.objects.values_list("status", flat=True)) == ["duplicate", "imported"]
+
+
+def test_a_poison_message_does_not_stop_the_rest(imap, imap_account, queue, settings):
+    settings.HELPDESK_MAIL_MAX_PARTS = 5
+    many_parts = b"From: x@example.com\r\nSubject: poison\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+    many_parts += b"".join(b"--b\r\nContent-Type: text/plain\r\n\r\npart\r\n" for _ in range(10)) + b"--b--\r\n"
+    imap.append(many_parts, make_mail(subject="Healthy"))
+
+    imap_source.poll(imap_account)
+
+    assert list(Ticket.objects.values_list("title", flat=True)) == ["Healthy"]
+    poison = InboundMessage.objects.get(subject="poison")
+    assert poison.status == "quarantined" and "MIME parts" in poison.error
+    assert all(b"$HelpdeskImported" in f for f in server_flags(imap).values())
+
+
+def test_reply_is_threaded_onto_its_ticket_by_subject_tag(imap, imap_account, queue, customer):
+    imap.append(make_mail(subject="Broken mouse"))
+    imap_source.poll(imap_account)
+    ticket = Ticket.objects.get()
+
+    imap.append(make_mail(subject=f"AW: Re: {ticket.subject_tag()} Broken mouse", body="Still broken."))
+    imap_source.poll(imap_account)
+
+    assert Ticket.objects.count() == 1
+    assert list(ticket.articles.values_list("body_text", flat=True))[-1].strip() == "Still broken."
+
+
+def test_login_failure_is_recorded_for_the_alert(imap, imap_account):
+    imap_account.password = "wrong"
+    imap_account.save()
+
+    assert imap_source.poll_and_record(imap_account) is None
+
+    imap_account.refresh_from_db()
+    assert imap_account.failing_since is not None
+    assert imap_account.last_error
