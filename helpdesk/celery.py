@@ -16,6 +16,6 @@ def _create_filesystem_broker_folders(sender, source, **kwargs):
     if not str(source.broker_url or "").startswith("filesystem://"):
         return
     options = source.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
