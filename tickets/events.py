@@ -66,7 +66,13 @@ def unsubscribe(func, name: str = ALL) -> None:
 def _configured_handlers():
     for entry in settings.HELPDESK_EVENT_HANDLERS:
         name, _, path = entry.rpartition(":")
-        yield (name or ALL), import_string(path)
+        try:
+            handler = import_string(path)
+        except ImportError:
+            # A typo in the settings must not silence every other handler.
+            log.exception("event handler %r in HELPDESK_EVENT_HANDLERS cannot be imported", path)
+            continue
+        yield (name or ALL), handler
 
 
 def dispatch(event: Event) -> None:
