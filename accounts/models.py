@@ -189,3 +189,30 @@ class GroupGrant(models.Model):
     def __str__(self):
         holder = self.user or self.role
         return f"{holder}: {self.permission} on {self.group}"
+
+
+class Invitation(models.Model):
+    """An agent or administrator invited a customer; the emailed link lets them choose a password once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    self_registered = models.BooleanField(_("signed up themselves"), default=False)
+    created = models.DateTimeField(_("sent"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.user} ({self.created:%Y-%m-%d})"

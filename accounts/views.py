@@ -1,11 +1,16 @@
 """Signing in and out of the customer panel, and password reset."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.forms import RateLimitedPasswordResetForm, ThrottledLoginForm
+from accounts import throttle
+from accounts.forms import RateLimitedPasswordResetForm, RegistrationForm, ThrottledLoginForm
+from accounts.invitations import mark_accepted, register_customer
 
 AGENT_HOME = "/agent/"
 
@@ -14,6 +19,9 @@ class CustomerLoginView(auth_views.LoginView):
     template_name = "customer/login.html"
     form_class = ThrottledLoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "registration_open": settings.HELPDESK_CUSTOMER_SELF_REGISTRATION}
 
     def get_default_redirect_url(self):
         if self.request.user.is_authenticated and not self.request.user.is_customer:
@@ -43,8 +51,36 @@ password_reset = auth_views.PasswordResetView.as_view(
     success_url=reverse_lazy("customer:password_reset_done"),
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="customer/password_reset_done.html")
-set_password = auth_views.PasswordResetConfirmView.as_view(
-    template_name="customer/set_password.html",
-    success_url=reverse_lazy("customer:tickets"),
-    post_reset_login=True,
-)
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The one-time link of invitations, sign-up verification and password reset."""
+
+    template_name = "customer/set_password.html"
+    success_url = reverse_lazy("customer:tickets")
+    post_reset_login = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        mark_accepted(form.user)
+        return response
+
+
+set_password = SetPasswordView.as_view()
+
+
+def register(request):
+    if not settings.HELPDESK_CUSTOMER_SELF_REGISTRATION:
+        raise Http404("Sign-up is closed")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if throttle.over_limit("register-ip", throttle.client_ip(request), 10, 3600):
+            form.add_error(None, _("Too many sign-ups from your network. Please try again later."))
+        else:
+            register_customer(
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+            return render(request, "customer/register_done.html", {"email": form.cleaned_data["email"]})
+    return render(request, "customer/register.html", {"form": form}, status=400 if form.errors else 200)

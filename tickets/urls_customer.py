@@ -19,6 +19,8 @@ urlpatterns: list = [
     path("password-reset/sent/", account_views.password_reset_done, name="password_reset_done"),
     path("set-password/<uidb64>/<token>/", account_views.set_password, name="set_password"),
     path("rate/<str:token>/", public.rate, name="rate"),
+    path("register/", account_views.register, name="register"),
+    path("status/", public.status_request, name="status_request"),
     path("status/<str:token>/", public.ticket_status, name="ticket_status"),
     path("status/<str:token>/attachments/<int:attachment_pk>/", public.status_attachment, name="status_attachment"),
 ]

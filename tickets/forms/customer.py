@@ -150,3 +150,11 @@ class TicketFilterForm(forms.Form):
     status = forms.ChoiceField(choices=STATUS, required=False)
     scope = forms.ChoiceField(choices=SCOPE, required=False)
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class StatusRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Your email address"))
+    number = forms.CharField(label=_("Request number"), max_length=40)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()

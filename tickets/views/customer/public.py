@@ -10,12 +10,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import throttle
+from accounts.invitations import send_customer_mail
 from reports.models import SatisfactionRating
 from reports.ratings import rate_ticket
-from tickets.customer_access import read_rating_token, read_status_token
+from tickets.customer_access import read_rating_token, read_status_token, ticket_status_url
 from tickets.errors import TicketError
 from tickets.files import Attachment
-from tickets.forms.customer import RatingForm
+from tickets.forms.customer import RatingForm, StatusRequestForm
 from tickets.models import Ticket
 from tickets.views.customer import common
 from tickets.views.customer.tickets import ticket_context
@@ -76,3 +78,29 @@ def status_attachment(request, token, attachment_pk):
         article__is_visible_to_customer=True,
     )
     return common.attachment_response(attachment)
+
+
+@require_http_methods(["GET", "POST"])
+def status_request(request):
+    """osTicket's "check ticket status": number + email; a match gets the magic link by mail."""
+    form = StatusRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email, number = form.cleaned_data["email"], form.cleaned_data["number"]
+        ip_hit = throttle.over_limit("status-link-ip", throttle.client_ip(request), 20, 3600)
+        if not ip_hit and not throttle.over_limit("status-link-email", email, 5, 3600):
+            send_status_link(number, email)
+        return render(request, "customer/status_request_done.html", {"email": email})
+    return render(request, "customer/status_request.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def send_status_link(number: str, email: str) -> bool:
+    """Mail the link when `email` is the ticket's customer or wrote to it; the page never tells which."""
+    ticket = Ticket.objects.select_related("customer").filter(number=number.strip().lstrip("#")).first()
+    if ticket is None:
+        return False
+    known = ticket.customer is not None and ticket.customer.email.lower() == email
+    known = known or ticket.articles.filter(is_visible_to_customer=True, from_address__icontains=email).exists()
+    if not known:
+        return False
+    send_customer_mail("customer_magic_link", email, {"ticket": ticket, "link": ticket_status_url(ticket, email)})
+    return True
