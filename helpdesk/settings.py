@@ -164,6 +164,8 @@ CELERY_BEAT_SCHEDULE["mail-poll-accounts"] = {"task": "mailgateway.tasks.poll_du
 CELERY_BEAT_SCHEDULE["mail-retry-deliveries"] = {"task": "mailgateway.tasks.retry_due_deliveries", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["mail-check-accounts"] = {"task": "mailgateway.tasks.alert_failing_accounts", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["mail-reminders"] = {"task": "mailgateway.tasks.send_due_reminders", "schedule": 300.0}
+# Tickets: locks held past their queue's unlock timeout without agent activity are released.
+CELERY_BEAT_SCHEDULE["tickets-unlock"] = {"task": "tickets.tasks.release_expired_locks", "schedule": 300.0}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
