@@ -66,4 +66,4 @@ def paginate(qs, params) -> Page:
     last = max(1, -(-total // size))
     number = min(max(1, _int(params.get("page"), 1)), last)
     offset = (number - 1) * size
-    return Page(list(qs[offset : offset + size]), number, size, total, capped)
+    return Page(list(qs[offset : min(offset + size, total)]), number, size, total, capped)
