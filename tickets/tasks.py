@@ -1,0 +1,52 @@
+"""Periodic jobs of the ticket domain. Tasks take ids or nothing, load, and call a service."""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from accounts.models import User
+from tickets import services
+from tickets.errors import StaleTicket
+from tickets.models import Queue, Ticket, TicketHistory
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="tickets.tasks.release_expired_locks")
+def release_expired_locks() -> int:
+    """Unlock tickets locked longer than their queue's unlock timeout with no agent activity since.
+
+    A lock expires when `locked_at` is older than `queue.unlock_timeout_minutes` (0: never) and no
+    agent wrote a TicketHistory row (an article, a note, any change) within that timeout. We do not
+    use `ticket.updated`: a customer's follow-up or a system change bumps it too, and would keep a
+    forgotten lock alive while the customer waits for an answer.
+
+    The owner stays; only the lock goes, through services.unlock with actor=None (history and
+    event included). Idempotent: a ticket already unlocked is not selected again, and a ticket
+    changed between our query and the unlock is skipped (its version moved), so a retry or a
+    second worker is harmless. Returns how many tickets were released.
+    """
+    now = timezone.now()
+    released = 0
+    for queue in Queue.objects.filter(unlock_timeout_minutes__gt=0):
+        cutoff = now - timedelta(minutes=queue.unlock_timeout_minutes)
+        recent_agent_work = TicketHistory.objects.filter(
+            ticket=OuterRef("pk"), created__gte=cutoff, actor__kind=User.Kind.AGENT
+        )
+        expired = (
+            Ticket.objects.filter(queue=queue, is_locked=True, locked_at__lt=cutoff)
+            .exclude(Exists(recent_agent_work))
+            .only("pk", "version")
+        )
+        for ticket in expired:
+            try:
+                services.unlock(ticket=ticket, actor=None, expected_version=ticket.version)
+            except StaleTicket:
+                continue  # someone acted on it just now; the next run looks again
+            released += 1
+    if released:
+        log.info("released %d expired ticket locks", released)
+    return released
