@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
+from accounts.models import User
 
 
 class ThrottledLoginForm(AuthenticationForm):
@@ -14,6 +15,7 @@ class ThrottledLoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "locked": _("Too many failed attempts. Please wait %(minutes)d minutes and try again."),
+        "slow_down": _("Too many failed attempts. Please wait a moment and try again."),
     }
 
     def clean(self):
@@ -25,6 +27,9 @@ class ThrottledLoginForm(AuthenticationForm):
                 code="locked",
                 params={"minutes": settings.HELPDESK_LOGIN_LOCKOUT_MINUTES},
             )
+        wait = throttle.login_wait_seconds(username, ip)
+        if wait:
+            raise forms.ValidationError(self.error_messages["slow_down"], code="slow_down")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
@@ -35,7 +40,19 @@ class ThrottledLoginForm(AuthenticationForm):
 
 
 class RateLimitedPasswordResetForm(PasswordResetForm):
-    """At most a few reset mails per address per hour; the page says the same either way."""
+    """At most a few reset mails per address per hour; the page says the same either way.
+
+    Invited customers who have not yet chosen a password (no usable password) get the link too.
+    """
+
+    def get_users(self, email):
+        yield from super().get_users(email)
+        pending = User.customers.filter(
+            email__iexact=email, is_active=True, invitations__accepted_at__isnull=True
+        ).distinct()
+        for user in pending:
+            if not user.has_usable_password():
+                yield user
 
     def save(self, *args, **kwargs):
         email = self.cleaned_data["email"].strip().lower()

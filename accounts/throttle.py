@@ -5,6 +5,7 @@ the counters are shared between workers in production.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,7 +45,10 @@ def over_limit(bucket: str, ident: str, limit: int, window_seconds: int) -> bool
     return hit(bucket, ident, window_seconds) > limit
 
 
-# Login: failures per username + IP address; after too many the pair is locked out for a while.
+# Login: failures per username + IP address. From the third failure on, each next attempt must
+# wait a little longer (1, 2, 4 ... seconds); after HELPDESK_LOGIN_MAX_FAILURES the pair is
+# locked out for HELPDESK_LOGIN_LOCKOUT_MINUTES. Nobody sleeps: early attempts are refused.
+SLOWDOWN_AFTER = 3
 
 
 def _login_ident(username: str, ip: str) -> str:
@@ -55,9 +59,21 @@ def login_locked(username: str, ip: str) -> bool:
     return count("login", _login_ident(username, ip)) >= settings.HELPDESK_LOGIN_MAX_FAILURES
 
 
+def login_wait_seconds(username: str, ip: str) -> int:
+    """Seconds before the next attempt is looked at: 0 at first, then doubling (slow down before lockout)."""
+    until = cache.get(_key("login-wait", _login_ident(username, ip)))
+    return max(0, int(until - time.time() + 0.999)) if until else 0
+
+
 def login_failed(username: str, ip: str) -> int:
-    return hit("login", _login_ident(username, ip), settings.HELPDESK_LOGIN_LOCKOUT_MINUTES * 60)
+    ident = _login_ident(username, ip)
+    failures = hit("login", ident, settings.HELPDESK_LOGIN_LOCKOUT_MINUTES * 60)
+    if failures >= SLOWDOWN_AFTER:
+        delay = min(2 ** (failures - SLOWDOWN_AFTER), 60)
+        cache.set(_key("login-wait", ident), time.time() + delay, delay)
+    return failures
 
 
 def login_succeeded(username: str, ip: str) -> None:
     reset("login", _login_ident(username, ip))
+    reset("login-wait", _login_ident(username, ip))

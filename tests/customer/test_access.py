@@ -129,3 +129,21 @@ def test_magic_status_link_shows_that_one_ticket_without_login(client, own_ticke
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     theirs = others_ticket.articles.get().attachments.get()
     assert client.get(reverse("customer:status_attachment", args=[token, theirs.pk])).status_code == 404
+
+
+def test_failures_slow_down_before_the_lockout(client, customer, settings):
+    settings.HELPDESK_LOGIN_MAX_FAILURES = 10
+    for _ in range(3):
+        client.post(LOGIN, {"username": customer.username, "password": "wrong"})
+    response = client.post(LOGIN, {"username": customer.username, "password": PASSWORD})
+    assert "Please wait a moment" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_invited_customer_without_password_can_ask_for_a_new_link(client, agent, django_capture_on_commit_callbacks):
+    from accounts.invitations import invite_customer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_customer(email="hal@example.com", invited_by=agent)
+    client.post(reverse("customer:password_reset"), {"email": "hal@example.com"})
+    assert len(mail.outbox) == 2 and "/customer/set-password/" in mail.outbox[1].body
