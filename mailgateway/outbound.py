@@ -8,7 +8,7 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +29,8 @@ def new_message_id() -> str:
 def subject_with_tag(ticket, subject: str) -> str:
     from mailgateway.router import strip_tag
 
-    return f"{ticket.subject_tag()} {strip_tag(subject or ticket.title)}"[:500]
+    one_line = " ".join((subject or ticket.title).split())
+    return f"{ticket.subject_tag()} {strip_tag(one_line)}"[:500]
 
 
 def _thread_ids(article: Article) -> tuple[str, str]:
@@ -98,7 +99,12 @@ def deliver(article_id: int) -> str:
         article.message_id = new_message_id()
         Article.objects.filter(pk=article.pk).update(message_id=article.message_id)
     record, _ = Delivery.objects.get_or_create(article=article)
-    message = build(article)
+    try:
+        message = build(article)
+        message.message()  # refuses CR/LF in headers before anything is sent
+    except (BadHeaderError, ValueError) as exc:
+        _mark(article, record, Delivered.FAILED, f"Cannot build the message: {exc}"[:2000])
+        return FAILED
     if not message.recipients():
         _mark(article, record, Delivered.FAILED, "No recipient address.")
         return FAILED
