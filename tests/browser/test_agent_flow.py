@@ -4,7 +4,8 @@ import pytest
 
 from tests.factories import PASSWORD
 from tickets.canned_models import CannedResponse
-from tickets.models import Article
+from tickets.models import Article, Priority
+from tickets.services import create_ticket, set_priority
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,6 +17,9 @@ def test_agent_takes_replies_with_canned_response_and_closes(page, agent, queue,
     canned.queues.add(queue)
     agent.first_name, agent.last_name = "Anna", "Agent"
     agent.save()
+    for title, level in [("VPN drops every hour", 4), ("New laptop for Maria", 2), ("Invoice PDF missing", 3)]:
+        other = create_ticket(actor=agent, queue=queue, title=title, customer=customer, body_text=title)
+        set_priority(ticket=other, actor=agent, priority=Priority.objects.get(level=level))
 
     page.goto("/agent/login/")
     page.fill("#id_username", agent.username)
@@ -52,6 +56,10 @@ def test_agent_takes_replies_with_canned_response_and_closes(page, agent, queue,
     page.click("#act-state button[type=submit]")
     page.wait_for_selector("text=State changed to closed successful.")
     assert "closed successful" in page.inner_text(".zoom-header")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/agent/queues/")
+    screenshot(page, "agent-queue-mobile")
 
     reply = Article.objects.filter(ticket=ticket, channel="email").get()
     assert reply.delivery_status == "queued"

@@ -46,6 +46,7 @@ class BulkForm(forms.Form):
         self.fields["tickets"].error_messages["required"] = _("Select at least one ticket.")
         for name in ("queue", "state", "priority", "owner"):
             self.fields[name].widget.attrs.update({"class": "form-select form-select-sm w-auto"})
+            self.fields[name].empty_label = f"— {self.fields[name].label} —"
         self.fields["pending_until"].widget.attrs.update({"class": "form-control form-control-sm w-auto"})
 
     def clean_tickets(self):
