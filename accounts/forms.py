@@ -18,6 +18,10 @@ class ThrottledLoginForm(AuthenticationForm):
         "slow_down": _("Too many failed attempts. Please wait a moment and try again."),
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email address or username")
+
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         ip = throttle.client_ip(self.request) if self.request else ""
