@@ -258,7 +258,9 @@ def test_time_accounting_refusals(ticket, agent, readonly_agent, make_ticket):
 
 
 @pytest.mark.smoke
-def test_split_copies_the_article_and_attachments_and_links_parent_and_child(ticket, agent, customer):
+def test_split_copies_the_article_and_attachments_and_links_parent_and_child(
+    ticket, agent, customer, captured_events, committed
+):
     article = services.add_article(
         ticket=ticket,
         actor=customer,
@@ -266,7 +268,8 @@ def test_split_copies_the_article_and_attachments_and_links_parent_and_child(tic
         body_text="Also my screen flickers.",
         attachments=[FileInput("screen.png", b"\x89PNG...", "image/png")],
     )
-    new = services.split_article_to_ticket(article=article, actor=agent, title="Screen flickers")
+    with committed():
+        new = services.split_article_to_ticket(article=article, actor=agent, title="Screen flickers")
 
     assert new.pk != ticket.pk
     assert (new.title, new.customer, new.queue) == ("Screen flickers", customer, ticket.queue)
@@ -280,7 +283,11 @@ def test_split_copies_the_article_and_attachments_and_links_parent_and_child(tic
     assert (copied.filename, copied.stored_id) == ("screen.png", article.attachments.get().stored_id)
     assert Article.objects.filter(pk=article.pk, ticket=ticket).exists(), "the original stays"
     assert TicketLink.objects.filter(source=ticket, target=new, kind="parent").exists()
-    assert ticket.history.filter(event="split", new_value=new.number).exists()
+    assert ticket.history.filter(event="split", new_value=new.number, actor=agent).exists()
+    assert [(e.name, e.ticket_id) for e in captured_events] == [
+        (events.TICKET_CREATED, new.pk),
+        (events.LINK_CHANGED, ticket.pk),
+    ]
 
 
 def test_split_into_another_queue_needs_create_there(ticket, agent, other_queue):
@@ -303,4 +310,17 @@ def test_split_respects_another_agents_lock(ticket, agent, second_agent):
     services.lock(ticket=ticket, actor=agent)
     with pytest.raises(TicketLocked):
         services.split_article_to_ticket(article=ticket.articles.get(), actor=second_agent)
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.parametrize("minutes", ["abc", "NaN", "Infinity", "-5", "1e12"])
+def test_time_that_is_not_a_sane_number_is_refused_everywhere(ticket, agent, queue, minutes):
+    before = snapshot(ticket)
+    with pytest.raises(InvalidChange):
+        services.account_time(ticket=ticket, actor=agent, minutes=minutes)
+    with pytest.raises(InvalidChange):
+        services.add_article(ticket=ticket, actor=agent, channel="phone", body_text="call", time_minutes=minutes)
+    with pytest.raises(InvalidChange):
+        services.create_ticket(actor=agent, queue=queue, title="Call", body_text="x", time_minutes=minutes)
+    assert snapshot(ticket) == before
     assert Ticket.objects.count() == 1

@@ -197,6 +197,26 @@ def test_assign_owner_writes_history_and_event(ticket, agent, second_agent, capt
     assert [(e.name, e.data["new"]) for e in captured_events] == [(events.OWNER_CHANGED, second_agent.pk)]
 
 
+def test_assigning_the_current_owner_again_changes_nothing(ticket, agent, second_agent):
+    services.assign_owner(ticket=ticket, actor=agent, owner=second_agent, lock=True)
+    services.set_responsible(ticket=ticket, actor=agent, responsible=second_agent)
+    before = snapshot(ticket)
+    services.assign_owner(ticket=ticket, actor=agent, owner=second_agent)
+    services.assign_owner(ticket=ticket, actor=agent, owner=second_agent, lock=True)
+    services.set_responsible(ticket=ticket, actor=agent, responsible=second_agent)
+    assert snapshot(ticket) == before
+
+
+def test_a_merged_ticket_does_not_change_state(ticket, agent, customer, make_ticket):
+    services.merge(source=ticket, target=make_ticket(), actor=agent)
+    before = snapshot(ticket)
+    with pytest.raises(InvalidChange):
+        services.change_state(ticket=ticket, actor=agent, state=state("open"))
+    with pytest.raises(InvalidChange):
+        services.change_state(ticket=ticket, actor=customer, state=state("open"))
+    assert snapshot(ticket) == before
+
+
 def test_assigning_nobody_unlocks(ticket, agent):
     services.lock(ticket=ticket, actor=agent)
     services.assign_owner(ticket=ticket, actor=agent, owner=None)
@@ -314,14 +334,17 @@ def test_system_unlocks(ticket, agent):
 # --- simple setters ---------------------------------------------------------------------------
 
 
-def test_set_priority_needs_the_priority_right(ticket, queue, readonly_agent):
+def test_set_priority_needs_the_priority_right(ticket, queue, readonly_agent, captured_events, committed):
     before = snapshot(ticket)
     with pytest.raises(PermissionDenied):
         services.set_priority(ticket=ticket, actor=readonly_agent, priority=priority(5))
     assert snapshot(ticket) == before
     grant(readonly_agent, queue, Permission.PRIORITY)
-    services.set_priority(ticket=ticket, actor=readonly_agent, priority=priority(5))
+    with committed():
+        services.set_priority(ticket=ticket, actor=readonly_agent, priority=priority(5))
     assert _reload(ticket).priority.level == 5
+    assert _reload(ticket).version == 2
+    assert [(e.name, e.data["new"]) for e in captured_events] == [(events.PRIORITY_CHANGED, priority(5).pk)]
     entry = last_history(ticket)
     assert (entry.event, entry.field, entry.old_value, entry.new_value) == (
         events.PRIORITY_CHANGED,
@@ -346,11 +369,19 @@ def test_set_category_and_type(ticket, agent, captured_events, committed):
     assert [e.name for e in captured_events] == [events.CATEGORY_CHANGED, events.TYPE_CHANGED]
 
 
-def test_set_title(ticket, agent):
-    services.set_title(ticket=ticket, actor=agent, title="  Printer fixed  ")
-    assert _reload(ticket).title == "Printer fixed"
+def test_set_title(ticket, agent, captured_events, committed):
+    with committed():
+        services.set_title(ticket=ticket, actor=agent, title="  Printer fixed  ")
+    fresh = _reload(ticket)
+    assert (fresh.title, fresh.version) == ("Printer fixed", 2)
     entry = last_history(ticket)
-    assert (entry.old_value, entry.new_value) == ("Printer on fire", "Printer fixed")
+    assert (entry.event, entry.actor, entry.old_value, entry.new_value) == (
+        "title_changed",
+        agent,
+        "Printer on fire",
+        "Printer fixed",
+    )
+    assert [(e.name, e.actor_id) for e in captured_events] == [("title_changed", agent.pk)]
 
 
 def test_empty_title_is_refused(ticket, agent):

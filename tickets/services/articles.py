@@ -1,6 +1,6 @@
 """Adding to the thread: articles, time accounting, splitting an article off."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import F
@@ -15,6 +15,23 @@ from tickets.services._base import bump, check_lock, load_for_change, lock_row, 
 
 Channel = Article.Channel
 Sender = Article.Sender
+
+
+def parse_minutes(value, *, positive: bool = False) -> Decimal:
+    """Minutes of work as a Decimal; refuses text, infinity and negative (or, if `positive`, zero) values."""
+    try:
+        minutes = Decimal(str(value or 0))
+    except InvalidOperation:
+        raise InvalidChange(f"{value!r} is not a number of minutes.") from None
+    if not minutes.is_finite():
+        raise InvalidChange(f"{value!r} is not a number of minutes.")
+    if positive and minutes <= 0:
+        raise InvalidChange("Time accounted must be more than zero minutes.")
+    if minutes < 0:
+        raise InvalidChange("Time accounted cannot be negative.")
+    if minutes >= Decimal("100000000"):
+        raise InvalidChange(f"{value!r} minutes is more than can be accounted at once.")
+    return minutes
 
 
 def _sender_for(actor, author) -> str:
@@ -122,6 +139,7 @@ def add_article(
         raise InvalidChange(f"Unknown channel {channel!r}.")
     if not (body_text or body_html or attachments):
         raise InvalidChange("An article needs a text, an HTML body or an attachment.")
+    time_minutes = parse_minutes(time_minutes)
     with transaction.atomic():
         fresh = lock_row(ticket, expected_version)
         sender = sender_type or _sender_for(actor, author)
@@ -177,9 +195,7 @@ def add_article(
 def account_time(
     *, ticket: Ticket, actor, minutes, article: Article | None = None, expected_version: int | None = None
 ) -> Ticket:
-    minutes = Decimal(str(minutes))
-    if minutes <= 0:
-        raise InvalidChange("Time accounted must be more than zero minutes.")
+    minutes = parse_minutes(minutes, positive=True)
     with transaction.atomic():
         fresh = load_for_change(ticket, actor, perms.NOTE, expected_version)
         if article is not None:
@@ -205,7 +221,7 @@ def split_article_to_ticket(*, article: Article, actor, queue=None, title: str =
         fresh = load_for_change(source, actor, perms.RW, respect_lock=True)
         target_queue = queue or fresh.queue
         attachments = [
-            FileInput(a.filename, a.stored.file.open("rb").read(), a.content_type, a.is_inline, a.content_id)
+            FileInput(a.filename, _read(a.stored), a.content_type, a.is_inline, a.content_id)
             for a in article.attachments.select_related("stored")
         ]
         new = create_ticket(
@@ -229,3 +245,8 @@ def split_article_to_ticket(*, article: Article, actor, queue=None, title: str =
         record(fresh, actor, "split", "article", f"#{article.pk}", new.number)
         link(source=fresh, target=new, kind="parent", actor=actor)
     return new
+
+
+def _read(stored) -> bytes:
+    with stored.file.open("rb") as handle:
+        return handle.read()

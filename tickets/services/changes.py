@@ -30,6 +30,8 @@ def change_state(
             # A colleague who sees the company's tickets may read and reply, not close or reopen.
             raise PermissionDenied("Customers may only close or reopen their own tickets.")
         old = fresh.state
+        if old.type == StateType.MERGED:
+            raise InvalidChange(f"Ticket {fresh.number} is merged into another; work on that one.")
         if old.pk == state.pk and fresh.pending_until == (pending_until if state.is_pending else None):
             return ticket
         fresh.state = state
@@ -81,6 +83,8 @@ def assign_owner(*, ticket: Ticket, actor, owner, lock: bool = False, expected_v
         if owner is not None and not (owner.is_agent and perms.can(owner, perms.OWNER, fresh)):
             raise InvalidChange(f"{owner} may not own tickets in {fresh.queue}.")
         old = fresh.owner
+        if old == owner and (fresh.is_locked or not lock):
+            return ticket  # nothing to change
         fresh.owner = owner
         fields = ["owner"]
         if owner is None or (old is not None and old.pk != owner.pk) or lock:
@@ -100,6 +104,8 @@ def set_responsible(*, ticket: Ticket, actor, responsible, expected_version: int
         if responsible is not None and not (responsible.is_agent and perms.can(responsible, perms.RO, fresh)):
             raise InvalidChange(f"{responsible} cannot see tickets in {fresh.queue}.")
         old = fresh.responsible
+        if old == responsible:
+            return ticket
         fresh.responsible = responsible
         bump(fresh, "responsible")
         record(fresh, actor, "responsible_changed", "responsible", old or "", responsible or "")

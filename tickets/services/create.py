@@ -9,7 +9,7 @@ from tickets.errors import InvalidChange
 from tickets.files_store import FileInput
 from tickets.models import Article, Priority, Queue, State, StateType, Ticket
 from tickets.services._base import record
-from tickets.services.articles import write_article
+from tickets.services.articles import parse_minutes, write_article
 
 
 def default_state() -> State:
@@ -65,6 +65,7 @@ def create_ticket(
     if not title:
         raise InvalidChange("A ticket needs a title.")
     perms.require_in_queue(actor, perms.CREATE, queue)
+    time_minutes = parse_minutes(time_minutes)
     if actor is not None and actor.is_customer:
         # Customers file for themselves and set nothing an agent decides.
         customer, company, owner, responsible, state, type = actor, actor.company, None, None, None, None
