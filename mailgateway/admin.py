@@ -1,0 +1,165 @@
+"""Admin for the mail gateway: accounts, the ingest records and quarantine, filters, mail templates."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from mailgateway import ingest
+from mailgateway.models import AutoMailLog, EmailTemplate, InboundMessage, MailAccount, PostmasterFilter
+
+RAW_PREVIEW = 200_000
+
+
+class MailAccountForm(forms.ModelForm):
+    password = forms.CharField(
+        label=_("password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the stored password."),
+    )
+
+    class Meta:
+        model = MailAccount
+        fields = [
+            "name", "kind", "is_active", "queue", "is_trusted", "host", "port", "security", "username", "password",
+            "folder", "maildir_path", "after_import", "move_to_folder", "poll_interval_seconds",
+        ]  # fmt: skip
+
+    def clean_password(self):
+        value = self.cleaned_data.get("password")
+        return value or (self.instance.password if self.instance.pk else "")
+
+
+def warn_failing_accounts(request) -> None:
+    for account in MailAccount.objects.filter(is_active=True, failing_since__isnull=False):
+        messages.warning(
+            request,
+            _("Mail account “%(name)s” has failed to fetch since %(since)s: %(error)s")
+            % {
+                "name": account.name,
+                "since": account.failing_since.strftime("%Y-%m-%d %H:%M"),
+                "error": account.last_error,
+            },
+        )
+
+
+@admin.register(MailAccount)
+class MailAccountAdmin(admin.ModelAdmin):
+    form = MailAccountForm
+    list_display = ["name", "kind", "host", "username", "folder", "queue", "is_active", "last_success_at", "health"]
+    list_filter = ["kind", "is_active"]
+    readonly_fields = ["last_polled_at", "last_success_at", "failing_since", "last_error", "alert_sent_at"]
+    actions = ["fetch_now"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "is_active", "queue", "is_trusted"]}),
+        (_("IMAP"), {"fields": ["host", "port", "security", "username", "password", "folder"]}),
+        (_("Maildir"), {"fields": ["maildir_path"]}),
+        (_("After import"), {"fields": ["after_import", "move_to_folder", "poll_interval_seconds"]}),
+        (_("Health"), {"fields": readonly_fields}),
+    ]
+
+    @admin.display(description=_("health"))
+    def health(self, obj):
+        if obj.failing_since:
+            return format_html('<span style="color:#dc3545">{}</span>', _("failing"))
+        return _("ok") if obj.last_success_at else "—"
+
+    @admin.action(description=_("Fetch mail now"))
+    def fetch_now(self, request, queryset):
+        from mailgateway.tasks import poll_account
+
+        for account in queryset:
+            poll_account.delay(account.pk)
+        self.message_user(request, _("Fetching was started."))
+
+    def changelist_view(self, request, extra_context=None):
+        warn_failing_accounts(request)
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(admin.ModelAdmin):
+    list_display = ["received", "status", "subject", "from_address", "account", "ticket_link", "attempts"]
+    list_filter = ["status", "account", "source"]
+    search_fields = ["subject", "from_address", "message_id", "sha256"]
+    date_hierarchy = "received"
+    list_select_related = ["account", "ticket"]
+    actions = ["reprocess"]
+    fields = [
+        "status", "error", "attempts", "account", "source", "uidvalidity", "uid", "source_key", "message_id",
+        "sha256", "size", "subject", "from_address", "is_auto_generated", "ticket", "article", "server_done",
+        "received", "processed", "raw_source",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("ticket"))
+    def ticket_link(self, obj):
+        return obj.ticket.number if obj.ticket_id else "—"
+
+    @admin.display(description=_("raw source"))
+    def raw_source(self, obj):
+        with obj.raw.file.open("rb") as handle:
+            data = handle.read(RAW_PREVIEW + 1)
+        text = data[:RAW_PREVIEW].decode("utf-8", errors="replace")
+        more = _("… (cut, %(size)s bytes in all)") % {"size": obj.size} if len(data) > RAW_PREVIEW else ""
+        return format_html('<pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}{}</pre>', text, more)
+
+    @admin.action(description=_("Reprocess the selected messages"), permissions=["view"])
+    def reprocess(self, request, queryset):
+        done = 0
+        for record in queryset.exclude(status=InboundMessage.Status.IMPORTED):
+            InboundMessage.objects.filter(pk=record.pk).update(
+                status=InboundMessage.Status.PENDING, attempts=0, error=""
+            )
+            record.refresh_from_db()
+            done += ingest.process(record).is_done and InboundMessage.objects.get(pk=record.pk).status == "imported"
+        self.message_user(request, ngettext("%(n)d message imported.", "%(n)d messages imported.", done) % {"n": done})
+
+    def changelist_view(self, request, extra_context=None):
+        warn_failing_accounts(request)
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(PostmasterFilter)
+class PostmasterFilterAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "order",
+        "field",
+        "match",
+        "value",
+        "negate",
+        "set_queue",
+        "ignore",
+        "mark_spam",
+        "is_active",
+    ]
+    list_editable = ["order", "is_active"]
+    list_filter = ["is_active", "match"]
+
+
+@admin.register(EmailTemplate)
+class EmailTemplateAdmin(admin.ModelAdmin):
+    list_display = ["kind", "queue", "language", "subject"]
+    list_filter = ["kind", "language", "queue"]
+
+
+@admin.register(AutoMailLog)
+class AutoMailLogAdmin(admin.ModelAdmin):
+    list_display = ["created", "kind", "recipient", "ticket"]
+    list_filter = ["kind"]
+    search_fields = ["recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
