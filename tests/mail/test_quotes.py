@@ -1,0 +1,41 @@
+"""Quoted history below a reply is kept and found, so the panels can fold it."""
+
+import pytest
+
+from mailgateway.quotes import split_quoted
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "On Mon, 23 Nov 2026 at 10:00, Anna <anna@support.example.com> wrote:",
+        "Am 23.11.2026 um 10:00 schrieb Anna <anna@support.example.com>:",
+        "W dniu 23.11.2026 o 10:00, Anna pisze:",
+        "Dne 23. 11. 2026 v 10:00 napsal Anna <anna@support.example.com>:",
+        "23.11.2026 10:00, Анна написала:",
+        "-----Original Message-----",
+    ],
+)
+def test_attribution_lines_in_several_languages_start_the_history(attribution):
+    text = f"Thanks, that fixed it.\n\n{attribution}\n> Have you tried restarting?\n"
+    reply, quoted = split_quoted(text)
+    assert reply == "Thanks, that fixed it.\n"
+    assert quoted.startswith(attribution) and "restarting" in quoted
+
+
+def test_trailing_quote_block_without_attribution():
+    reply, quoted = split_quoted("Yes please.\n\n> Shall we replace it?\n> Anna\n")
+    assert (reply, quoted) == ("Yes please.\n", "> Shall we replace it?\n> Anna\n")
+
+
+def test_text_without_history_is_all_reply():
+    assert split_quoted("Just a question.\nOn second thought, two.") == ("Just a question.\nOn second thought, two.", "")
+
+
+def test_template_filter_renders_both_parts():
+    from django.template import Context, Template
+
+    out = Template("{% load mail_quotes %}{% with p=t|split_quoted %}[{{ p.0 }}]({{ p.1 }}){% endwith %}").render(
+        Context({"t": "Fine.\n> old"})
+    )
+    assert out == "[Fine.\n](&gt; old)"
