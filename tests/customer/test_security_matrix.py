@@ -145,3 +145,21 @@ def test_internal_notes_never_reach_a_customer_page_or_email(
     for message in mail.outbox:
         bodies = [message.body] + [alt[0] for alt in getattr(message, "alternatives", [])]
         assert not any("INTERNAL-NOTE-42" in b for b in bodies), message.subject
+
+
+def test_merged_ticket_points_to_its_target_only_when_the_customer_may_see_it(
+    customer_client, customer, own_ticket, others_ticket, queue, agent
+):
+    mine = services.create_ticket(actor=customer, queue=queue, title="Duplicate of laptop", body_text="dup")
+    services.merge(source=mine, target=own_ticket, actor=agent)
+    page = customer_client.get(reverse("customer:ticket", args=[mine.pk])).content.decode()
+    assert f"merged into request {own_ticket.number}" in page
+    reply = customer_client.post(reverse("customer:ticket_reply", args=[mine.pk]), {"body": "hello?"})
+    assert reply.status_code == 400 and "please reply there" in reply.content.decode()
+    mine.refresh_from_db()
+    assert mine.state.type == "merged"
+
+    other = services.create_ticket(actor=customer, queue=queue, title="Mine, merged away", body_text="x")
+    services.merge(source=other, target=others_ticket, actor=agent)
+    page = customer_client.get(reverse("customer:ticket", args=[other.pk])).content.decode()
+    assert others_ticket.number not in page and "merged into" not in page

@@ -29,6 +29,8 @@ def customer_reply(*, ticket: Ticket, customer, body: str, attachments) -> Reply
             ticket=ticket, actor=customer, channel=Article.Channel.WEB, body_text=body, attachments=attachments
         )
         return ReplyOutcome(ticket, _("Your reply was added."))
+    if ticket.merged_into_id:
+        raise InvalidChange(_("This request was merged into another one; please reply there."))
     policy = ticket.queue.follow_up_policy
     if policy == Queue.FollowUp.REJECT:
         raise InvalidChange(

@@ -112,26 +112,38 @@ def ticket_context(ticket, **extra):
         "ticket": ticket,
         "articles": articles,
         "rating": rating,
-        "can_reopen": not ticket.is_open and ticket.queue.follow_up_policy == Queue.FollowUp.REOPEN,
-        "replies_refused": not ticket.is_open and ticket.queue.follow_up_policy == Queue.FollowUp.REJECT,
+        "can_reopen": not ticket.is_open
+        and not ticket.merged_into_id
+        and ticket.queue.follow_up_policy == Queue.FollowUp.REOPEN,
+        "replies_refused": not ticket.is_open
+        and (ticket.merged_into_id or ticket.queue.follow_up_policy == Queue.FollowUp.REJECT),
         **extra,
     }
+
+
+def _merged_into(user, ticket):
+    """The ticket this one was merged into, when the customer may see it (otherwise nothing is said)."""
+    if not ticket.merged_into_id:
+        return None
+    target = permissions.tickets_for(user).filter(pk=ticket.merged_into_id).first()
+    return target
+
+
+def _render_detail(request, ticket, status=200, **forms):
+    context = ticket_context(
+        ticket,
+        reply_form=forms.get("reply_form") or ReplyForm(),
+        rating_form=forms.get("rating_form") or RatingForm(),
+        merged_into=_merged_into(request.user, ticket),
+    )
+    context["can_rate"] = context["rating"] is None and not ticket.is_open and ticket.merged_into_id is None
+    return render(request, "customer/ticket_detail.html", context, status=status)
 
 
 @common.customer_required
 def ticket_detail(request, pk):
     ticket = permissions.get_ticket_for_customer(request.user, pk)
-    context = ticket_context(ticket, reply_form=ReplyForm(), rating_form=RatingForm())
-    context["can_rate"] = context["rating"] is None and not ticket.is_open
-    return render(request, "customer/ticket_detail.html", context)
-
-
-def _render_detail(request, ticket, status=400, **forms):
-    context = ticket_context(
-        ticket, reply_form=forms.get("reply_form") or ReplyForm(), rating_form=forms.get("rating_form") or RatingForm()
-    )
-    context["can_rate"] = context["rating"] is None and not ticket.is_open
-    return render(request, "customer/ticket_detail.html", context, status=status)
+    return _render_detail(request, ticket)
 
 
 @require_POST
@@ -140,7 +152,7 @@ def ticket_reply(request, pk):
     ticket = permissions.get_ticket_for_customer(request.user, pk)
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _render_detail(request, ticket, reply_form=form)
+        return _render_detail(request, ticket, status=400, reply_form=form)
     try:
         outcome = customer_reply(
             ticket=ticket,
@@ -150,7 +162,7 @@ def ticket_reply(request, pk):
         )
     except TicketError as exc:
         form.add_error(None, str(exc))
-        return _render_detail(request, ticket, reply_form=form)
+        return _render_detail(request, ticket, status=400, reply_form=form)
     messages.success(request, outcome.message)
     return redirect("customer:ticket", outcome.ticket.pk)
 
@@ -175,7 +187,7 @@ def ticket_reopen(request, pk):
     ticket = permissions.get_ticket_for_customer(request.user, pk)
     if ticket.is_open:
         return redirect("customer:ticket", ticket.pk)
-    if ticket.queue.follow_up_policy != Queue.FollowUp.REOPEN:
+    if ticket.merged_into_id or ticket.queue.follow_up_policy != Queue.FollowUp.REOPEN:
         messages.error(request, _("This request cannot be reopened. Please open a new request instead."))
         return redirect("customer:ticket", ticket.pk)
     try:
@@ -193,7 +205,7 @@ def ticket_rate(request, pk):
     ticket = permissions.get_ticket_for_customer(request.user, pk)
     form = RatingForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, ticket, rating_form=form)
+        return _render_detail(request, ticket, status=400, rating_form=form)
     try:
         rate_ticket(
             ticket=ticket,
