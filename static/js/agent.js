@@ -74,6 +74,21 @@
     }
   });
 
+  // Customer lookup on the new-ticket form: pick a result, or take the customer just created.
+  var chooseCustomer = function (id, label) {
+    document.getElementById("id_customer").value = id;
+    document.getElementById("customer-search").value = label;
+    document.getElementById("customer-results").innerHTML = "";
+  };
+  document.addEventListener("click", function (e) {
+    var item = e.target.closest("[data-customer-id]");
+    if (item) { chooseCustomer(item.dataset.customerId, item.dataset.label); }
+  });
+  document.body.addEventListener("htmx:afterSwap", function (e) {
+    var chosen = e.detail.target.querySelector && e.detail.target.querySelector("[data-chosen-customer]");
+    if (chosen) { chooseCustomer(chosen.dataset.chosenCustomer, chosen.dataset.label); }
+  });
+
   // Keyboard: j/k move through ticket rows, Enter opens.
   document.addEventListener("keydown", function (e) {
     if (e.target.closest("input, textarea, select") || e.ctrlKey || e.metaKey || e.altKey) { return; }

@@ -64,3 +64,24 @@ def test_agent_takes_replies_with_canned_response_and_closes(page, agent, queue,
     reply = Article.objects.filter(ticket=ticket, channel="email").get()
     assert reply.delivery_status == "queued"
     assert reply.to_addresses == customer.email
+
+
+def test_agent_opens_a_phone_ticket_for_a_customer_found_by_lookup(page, agent, queue, customer, screenshot):
+    page.goto("/agent/login/")
+    page.fill("#id_username", agent.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#counters")
+
+    page.goto("/agent/new/phone/")
+    page.fill("#customer-search", "alice")
+    page.click(f"[data-customer-id='{customer.pk}']")
+    assert page.input_value("#id_customer") == str(customer.pk)
+    page.select_option("#id_queue", label=queue.name)
+    page.fill("#id_title", "Caller cannot print")
+    page.fill("#id_body", "Called at 9:00, the printer shows error 42.")
+    screenshot(page, "agent-new-phone-ticket")
+    page.click("#create-form button[type=submit]")
+    page.wait_for_selector("#ticket-title")
+    assert page.inner_text("#ticket-title") == "Caller cannot print"
+    assert customer.email in page.inner_text("main")
