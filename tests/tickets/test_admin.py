@@ -229,3 +229,14 @@ def change_form_data(ticket, **changes):
         )
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def test_a_link_deleted_in_admin_is_removed_through_the_service(admin_client, admin_user, ticket, customer):
+    other = services.create_ticket(actor=None, queue=ticket.queue, title="Other", customer=customer, body_text="z")
+    link = services.link(source=ticket, target=other, kind="related", actor=admin_user)
+    data = change_form_data(ticket)
+    data.update({"links_out-0-id": str(link.pk), "links_out-0-source": str(ticket.pk), "links_out-0-DELETE": "on"})
+    response = admin_client.post(admin_url(Ticket, "change", ticket.pk), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert not TicketLink.objects.filter(pk=link.pk).exists()
+    assert TicketHistory.objects.filter(ticket=ticket, event="unlinked", actor=admin_user).exists()
