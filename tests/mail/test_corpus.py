@@ -144,3 +144,10 @@ def test_deep_nesting_is_refused(settings):
 
     with pytest.raises(MessageRejected):
         parse(raw)
+
+
+def test_winmail_dat_is_unpacked_into_body_and_attachments(queue):
+    article = imported("winmail_real.eml").articles.get()
+    assert article.body_text == "The body from Outlook's winmail.dat."
+    [attachment] = article.attachments.all()
+    assert (attachment.filename, attachment.stored.file.open("rb").read()) == ("budget.xls", b"spreadsheet bytes")

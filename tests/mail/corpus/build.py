@@ -36,6 +36,25 @@ LONG_RU = (
     "Заранее спасибо за помощь, с уважением, Иван Петрович."
 )
 
+def tnef_object(level: int, name: int, kind: int, data: bytes) -> bytes:
+    checksum = sum(data) % 65536
+    return (
+        level.to_bytes(1, "little") + name.to_bytes(2, "little") + kind.to_bytes(2, "little")
+        + len(data).to_bytes(4, "little") + data + checksum.to_bytes(2, "little")
+    )  # fmt: skip
+
+
+def tnef_blob() -> bytes:
+    """A small winmail.dat: a body and one attachment, in Outlook's TNEF encoding."""
+    return (
+        (0x223E9F78).to_bytes(4, "little") + (0x1234).to_bytes(2, "little")
+        + tnef_object(1, 0x800C, 0x0002, b"The body from Outlook's winmail.dat.\x00")
+        + tnef_object(2, 0x9002, 0x0006, b"\x01\x00\xff\xff\xff\xff\x00\x00\x00\x00\x00\x00\x00\x00")
+        + tnef_object(2, 0x8010, 0x0001, b"budget.xls\x00")
+        + tnef_object(2, 0x800F, 0x0006, b"spreadsheet bytes")
+    )  # fmt: skip
+
+
 MESSAGES = {
     "koi8r.eml": msg(
         [
@@ -203,6 +222,18 @@ MESSAGES = {
         b"--t\nContent-Type: text/plain\n\nSee attachment.\n"
         b'--t\nContent-Type: application/ms-tnef; name="winmail.dat"\nContent-Disposition: attachment; '
         b'filename="winmail.dat"\nContent-Transfer-Encoding: base64\n\n' + b64(b"not really tnef") + b"--t--\n",
+    ),
+    "winmail_real.eml": msg(
+        [
+            b"From: outlook@example.com",
+            b"To: support@support.example.com",
+            b"Subject: Budget",
+            b"Message-ID: <tnef-2@example.com>",
+            b"MIME-Version: 1.0",
+            b'Content-Type: multipart/mixed; boundary="t"',
+        ],
+        b"--t\nContent-Type: application/ms-tnef; name=\"winmail.dat\"\nContent-Disposition: attachment; "
+        b"filename=\"winmail.dat\"\nContent-Transfer-Encoding: base64\n\n" + b64(tnef_blob()) + b"--t--\n",
     ),
 }
 
