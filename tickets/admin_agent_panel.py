@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from tickets.canned_models import CannedResponse
+from tickets.canned_models import CannedResponse, SavedSearch
 
 
 @admin.register(CannedResponse)
@@ -17,3 +17,10 @@ class CannedResponseAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "created"]
+    search_fields = ["name", "user__username"]
+    raw_id_fields = ["user"]

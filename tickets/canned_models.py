@@ -1,4 +1,4 @@
-"""Canned responses: administrator-managed reply templates, offered per queue."""
+"""Agent panel models: canned responses (administrator-managed reply templates) and saved searches."""
 
 from django.conf import settings
 from django.db import models
@@ -38,6 +38,26 @@ class CannedResponse(models.Model):
         ordering = ["name"]
         verbose_name = _("canned response")
         verbose_name_plural = _("canned responses")
+
+    def __str__(self):
+        return self.name
+
+
+class SavedSearch(models.Model):
+    """An agent's named ticket-list filter: the query string of the queue view, re-validated on every use."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("query"), max_length=2000, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="unique_saved_search_name")]
 
     def __str__(self):
         return self.name

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tickets.canned_models import CannedResponse  # noqa: F401
+from tickets.canned_models import CannedResponse, SavedSearch  # noqa: F401
 from tickets.catalog import OPEN_STATE_TYPES, Category, CustomField, Priority, State, StateType, Tag, TicketType  # noqa: F401
 from tickets.files import Attachment, StoredFile  # noqa: F401
 from tickets.queues import SLA, Queue  # noqa: F401

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tickets.views.agent import actions, auth, compose, create, dashboard, lists, notify, pdf, zoom
+from tickets.views.agent import actions, auth, compose, create, dashboard, lists, notify, pdf, searches, zoom
 
 app_name = "agent"
 
@@ -28,6 +28,8 @@ urlpatterns = [
     path("watched/", lists.ticket_list, {"scope": "watched"}, name="watched"),
     path("escalated/", lists.ticket_list, {"scope": "escalated"}, name="escalated"),
     path("bulk/", lists.bulk, name="bulk"),
+    path("searches/", searches.save_search, name="save_search"),
+    path("searches/<int:search_id>/delete/", searches.delete_search, name="delete_search"),
     path("new/<str:kind>/", create.create_ticket, name="create"),
     path("customers/search/", create.customer_search, name="customer_search"),
     path("customers/new/", create.customer_create, name="customer_create"),

@@ -190,3 +190,25 @@ def test_long_threads_load_earlier_articles_on_demand(agent_client, ticket):
     first_shown = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).context["articles"][0]
     older = agent_client.get(reverse("agent:older_articles", args=[ticket.pk]), {"before": first_shown.pk})
     assert "message number 5<" in older.content.decode() or "message number 5" in older.content.decode()
+
+
+def test_saved_search_keeps_only_declared_filters(agent_client, agent, queue):
+    TicketFactory(queue=queue, title="Urgent thing", priority=priority(5))
+    response = agent_client.post(
+        reverse("agent:save_search"),
+        {"name": "Hot", "query": f"priority={priority(5).pk}&customer__password=x&sort=-created"},
+    )
+    assert response.status_code == 302
+    saved = agent.saved_searches.get()
+    assert saved.query == f"priority={priority(5).pk}&sort=-created"
+    html = agent_client.get(reverse("agent:queues")).content.decode()
+    assert "Hot" in html
+
+
+def test_saved_search_of_another_agent_cannot_be_deleted(client, agent, second_agent):
+    from tickets.canned_models import SavedSearch
+
+    search = SavedSearch.objects.create(user=agent, name="Mine", query="")
+    client.force_login(second_agent)
+    assert client.post(reverse("agent:delete_search", args=[search.pk])).status_code == 404
+    assert SavedSearch.objects.filter(pk=search.pk).exists()

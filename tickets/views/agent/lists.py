@@ -71,6 +71,7 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "bulk_form": BulkForm(user=user),
+        "saved_searches": list(user.saved_searches.all()),
         "now": timezone.now(),
         "filtering": any(k not in ("page", "sort", "size") for k in request.GET),
     }
