@@ -153,6 +153,8 @@ def _import(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
         _import_bounce(record, parsed, raw)
         return
     verdict = apply_filters(parsed)
+    if record.account is not None and record.account.is_trusted:
+        apply_control_headers(parsed, verdict)
     if verdict.ignore or verdict.spam:
         _finish(record, Status.SPAM if verdict.spam else Status.IGNORED, error=", ".join(verdict.matched))
         return
@@ -191,6 +193,20 @@ def _import(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
             if reopen:
                 services.change_state(ticket=ticket, actor=None, state=reopen)
     _finish(record, Status.IMPORTED, ticket=ticket, article=article)
+
+
+def apply_control_headers(parsed: ParsedMessage, verdict) -> None:
+    """X-Helpdesk-Queue / -Priority / -Ignore: honoured only for a trusted account (set by our own MTA rules)."""
+    from tickets.models import Priority, Queue
+
+    name = parsed.header("x-helpdesk-queue").strip()
+    if name:
+        verdict.queue = Queue.objects.filter(name=name, is_active=True).first() or verdict.queue
+    level = parsed.header("x-helpdesk-priority").strip()
+    if level.isdigit():
+        verdict.priority = Priority.objects.filter(level=int(level)).first() or verdict.priority
+    if parsed.header("x-helpdesk-ignore").strip().lower() in ("yes", "1", "true"):
+        verdict.ignore = True
 
 
 def _article_fields(parsed: ParsedMessage, raw: bytes, sender) -> dict:

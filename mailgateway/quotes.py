@@ -16,7 +16,8 @@ _ATTRIBUTION = re.compile(
     r"|W dniu .{1,300} pisze:"  # Polish
     r"|Dne .{1,300} napsal(?:a)?(?: .{0,200})?:"  # Czech
     r"|.{1,300} написал(?:а)?:"  # Russian
-    r"|-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Oryginalna wiadomość|Původní zpráva|Исходное сообщение)\s*-{2,}"
+    r"|-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Oryginalna wiadomość"
+    r"|Původní zpráva|Исходное сообщение)\s*-{2,}"
     r"|_{10,}"  # Outlook's rule before From:/Sent:
     r"|From: .{1,300}"  # Outlook's header block, when followed by Sent:/Date:
     r")\s*$",

@@ -29,7 +29,10 @@ def test_trailing_quote_block_without_attribution():
 
 
 def test_text_without_history_is_all_reply():
-    assert split_quoted("Just a question.\nOn second thought, two.") == ("Just a question.\nOn second thought, two.", "")
+    assert split_quoted("Just a question.\nOn second thought, two.") == (
+        "Just a question.\nOn second thought, two.",
+        "",
+    )
 
 
 def test_template_filter_renders_both_parts():

@@ -116,3 +116,21 @@ def test_our_own_mail_coming_back_is_ignored(queue, settings):
     record = ingest.receive(make_mail(headers={"X-Loop": settings.HELPDESK_MAIL_LOOP_ID}), source="pipe")
     assert record.status == "ignored"
     assert Ticket.objects.count() == 0
+
+
+def test_control_headers_are_ignored_from_untrusted_sources(queue):
+    QueueFactory(name="Secret")
+    record = ingest.receive(
+        make_mail(headers={"X-Helpdesk-Queue": "Secret", "X-Helpdesk-Ignore": "yes"}), source="pipe"
+    )
+    assert record.status == "imported" and record.ticket.queue == queue
+
+
+def test_control_headers_are_honoured_for_a_trusted_account(queue):
+    from mailgateway.models import MailAccount
+
+    secret = QueueFactory(name="Secret")
+    account = MailAccount.objects.create(name="internal", kind="maildir", maildir_path="/nonexistent", is_trusted=True)
+    raw = make_mail(headers={"X-Helpdesk-Queue": "Secret", "X-Helpdesk-Priority": "5"})
+    record = ingest.receive(raw, account=account, source="maildir", source_key="k1")
+    assert (record.ticket.queue, record.ticket.priority.level) == (secret, 5)

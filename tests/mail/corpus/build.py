@@ -36,6 +36,7 @@ LONG_RU = (
     "Заранее спасибо за помощь, с уважением, Иван Петрович."
 )
 
+
 def tnef_object(level: int, name: int, kind: int, data: bytes) -> bytes:
     checksum = sum(data) % 65536
     return (
@@ -232,8 +233,8 @@ MESSAGES = {
             b"MIME-Version: 1.0",
             b'Content-Type: multipart/mixed; boundary="t"',
         ],
-        b"--t\nContent-Type: application/ms-tnef; name=\"winmail.dat\"\nContent-Disposition: attachment; "
-        b"filename=\"winmail.dat\"\nContent-Transfer-Encoding: base64\n\n" + b64(tnef_blob()) + b"--t--\n",
+        b'--t\nContent-Type: application/ms-tnef; name="winmail.dat"\nContent-Disposition: attachment; '
+        b'filename="winmail.dat"\nContent-Transfer-Encoding: base64\n\n' + b64(tnef_blob()) + b"--t--\n",
     ),
 }
 
