@@ -217,3 +217,17 @@ def test_dashboard_counters(agent_client, agent, ticket):
     counters = agent_client.get(reverse("agent:dashboard")).context["counters"]
     assert counters == {"new": 1, "open": 1, "locked": 1, "reminders": 0, "escalated": 0}
     assert Article.objects.count() == 1
+
+
+def test_password_reset_from_agent_panel_mails_no_customer(client, customer):
+    response = client.post(reverse("agent:password_reset"), {"email": customer.email})
+    assert response.status_code == 302 and len(mail.outbox) == 0
+
+
+def test_merged_ticket_points_to_its_target(agent_client, agent, queue, customer, ticket):
+    from tickets.services import create_ticket, merge
+
+    target = create_ticket(actor=agent, queue=queue, title="Target", customer=customer, body_text="x")
+    merge(source=ticket, target=target, actor=agent)
+    html = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
+    assert reverse("agent:ticket", args=[target.pk]) in html

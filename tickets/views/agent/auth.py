@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -27,6 +27,13 @@ class AgentAuthenticationForm(AuthenticationForm):
             raise forms.ValidationError(
                 self.error_messages["customer"], code="customer", params={"url": "/customer/login/"}
             )
+
+
+class AgentPasswordResetForm(PasswordResetForm):
+    """Only agents get a reset link from the agent panel; the answer is the same for everyone."""
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if user.is_agent)
 
 
 class AgentLoginView(auth_views.LoginView):
@@ -57,6 +64,7 @@ password_change_done = agent_required(
 )
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="agent/auth/form.html",
+    form_class=AgentPasswordResetForm,
     email_template_name="agent/auth/password_reset_email.txt",
     subject_template_name="agent/auth/password_reset_subject.txt",
     success_url=reverse_lazy("agent:password_reset_done"),
