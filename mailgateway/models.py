@@ -8,6 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from mailgateway.safe_regex import check_pattern
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 class MailAccount(models.Model):
     class Kind(models.TextChoices):
         IMAP = "imap", _("IMAP")
@@ -69,6 +80,8 @@ class MailAccount(models.Model):
     def clean(self):
         if self.kind == self.Kind.IMAP and not (self.host and self.username):
             raise ValidationError(_("An IMAP account needs a host and a user."))
+        if self.kind == self.Kind.IMAP and self.security == self.Security.NONE and not _is_loopback(self.host):
+            raise ValidationError(_("Without TLS the password would cross the network in clear: use TLS or STARTTLS."))
         if self.kind == self.Kind.MAILDIR and not self.maildir_path:
             raise ValidationError(_("A Maildir account needs a path."))
         if self.after_import == self.AfterImport.MOVE and not self.move_to_folder:

@@ -3,6 +3,7 @@
 import logging
 import ssl
 
+from django.conf import settings
 from django.utils import timezone
 from imapclient import IMAPClient
 
@@ -12,6 +13,7 @@ from mailgateway.models import InboundMessage, MailAccount
 log = logging.getLogger(__name__)
 IMPORTED_KEYWORD = b"$HelpdeskImported"
 BATCH = 50
+BATCH_BYTES = 2 * 1024 * 1024  # messages above this are fetched one at a time
 
 
 def connect(account: MailAccount) -> IMAPClient:
@@ -24,15 +26,53 @@ def connect(account: MailAccount) -> IMAPClient:
     return client
 
 
-def _mark_done(client: IMAPClient, account: MailAccount, uids: list[int]) -> None:
+def _mark_done(client: IMAPClient, account: MailAccount, uids: list[int], *, keep: frozenset = frozenset()) -> None:
+    """Flag what is committed; move or delete it if the account says so (never a message in `keep`)."""
     if not uids:
         return
-    client.add_flags(uids, [b"\\Seen", IMPORTED_KEYWORD])
+    flags = [b"\\Seen", IMPORTED_KEYWORD] if getattr(client, "_helpdesk_keywords", True) else [b"\\Seen"]
+    client.add_flags(uids, flags)
+    movable = [u for u in uids if u not in keep]
+    if not movable:
+        return
     if account.after_import == MailAccount.AfterImport.MOVE:
-        client.move(uids, account.move_to_folder)
+        client.move(movable, account.move_to_folder)
     elif account.after_import == MailAccount.AfterImport.DELETE:
-        client.delete_messages(uids)
-        client.expunge(uids)
+        client.delete_messages(movable)
+        client.expunge(movable)
+
+
+def _candidates(client: IMAPClient, info: dict, limit: int) -> list[int]:
+    """Messages not yet marked: by our keyword where the server stores keywords, else unseen ones."""
+    client._helpdesk_keywords = b"\\*" in (info.get(b"PERMANENTFLAGS") or ())
+    if client._helpdesk_keywords:
+        criteria = ["NOT", "KEYWORD", IMPORTED_KEYWORD.decode(), "NOT", "DELETED"]
+    else:
+        criteria = ["UNSEEN", "NOT", "DELETED"]
+    return sorted(client.search(criteria))[:limit]
+
+
+def _fetch(client: IMAPClient, account: MailAccount, uidvalidity: int, uids: list[int], oversized: set) -> None:
+    """Store the raw bytes of `uids` (not yet known); an oversized message is stored by its header only."""
+    sizes = {uid: data.get(b"RFC822.SIZE", 0) for uid, data in client.fetch(uids, [b"RFC822.SIZE"]).items()}
+    limit = settings.HELPDESK_MAIL_MAX_BYTES
+    small = [u for u in uids if u in sizes and sizes[u] <= min(limit, BATCH_BYTES)]
+    large = [u for u in uids if u in sizes and min(limit, BATCH_BYTES) < sizes[u] <= limit]
+    for uid, data in client.fetch(small, [b"BODY.PEEK[]"]).items() if small else ():
+        ingest.store_raw(data.get(b"BODY[]") or b"", account=account, source="imap", uidvalidity=uidvalidity, uid=uid)
+    for uid in large:
+        data = client.fetch([uid], [b"BODY.PEEK[]"]).get(uid, {})
+        ingest.store_raw(data.get(b"BODY[]") or b"", account=account, source="imap", uidvalidity=uidvalidity, uid=uid)
+    for uid in (u for u in uids if sizes.get(u, 0) > limit):
+        header = client.fetch([uid], [b"BODY.PEEK[HEADER]"]).get(uid, {}).get(b"BODY[HEADER]") or b""
+        record = ingest.store_raw(header, account=account, source="imap", uidvalidity=uidvalidity, uid=uid)
+        InboundMessage.objects.filter(pk=record.pk, status=InboundMessage.Status.PENDING).update(
+            status=InboundMessage.Status.QUARANTINED,
+            size=sizes[uid],
+            error=f"message of {sizes[uid]} bytes is over the limit of {limit}; only its header is kept here, "
+            "the message itself stays on the mail server",
+        )
+        oversized.add(uid)
 
 
 def poll(account: MailAccount, *, limit: int = 1000) -> dict:
@@ -42,37 +82,41 @@ def poll(account: MailAccount, *, limit: int = 1000) -> dict:
     try:
         info = client.select_folder(account.folder)
         uidvalidity = int(info[b"UIDVALIDITY"])
-        uids = sorted(client.search(["NOT", "KEYWORD", IMPORTED_KEYWORD.decode(), "NOT", "DELETED"]))[:limit]
-        known = dict(
+        uids = _candidates(client, info, limit)
+        known = set(
             InboundMessage.objects.filter(account=account, uidvalidity=uidvalidity, uid__in=uids).values_list(
-                "uid", "status"
+                "uid", flat=True
             )
         )
         finished: list[int] = []
+        oversized: set[int] = set()
         for start in range(0, len(uids), BATCH):
             batch = uids[start : start + BATCH]
             fresh = [u for u in batch if u not in known]
-            fetched = client.fetch(fresh, [b"BODY.PEEK[]"]) if fresh else {}
-            for uid in batch:
-                if uid in fetched:
-                    raw = fetched[uid].get(b"BODY[]") or b""
-                    stats["fetched"] += 1
-                    record = ingest.store_raw(raw, account=account, source="imap", uidvalidity=uidvalidity, uid=uid)
-                else:
-                    record = InboundMessage.objects.get(account=account, uidvalidity=uidvalidity, uid=uid)
+            if fresh:
+                _fetch(client, account, uidvalidity, fresh, oversized)
+                stats["fetched"] += len(fresh)
+            records = InboundMessage.objects.filter(account=account, uidvalidity=uidvalidity, uid__in=batch)
+            for record in records.order_by("uid"):
                 if not record.is_done:
-                    record = ingest.process(record)
+                    ingest.process(record)
                     record.refresh_from_db()
+                if (
+                    record.status == InboundMessage.Status.QUARANTINED
+                    and record.size > settings.HELPDESK_MAIL_MAX_BYTES
+                ):
+                    oversized.add(record.uid)
                 if record.is_done:
-                    finished.append(uid)
+                    finished.append(record.uid)
                     stats["imported"] += record.status == InboundMessage.Status.IMPORTED
                 else:
                     stats["failed"] += 1
-            _mark_done(client, account, [u for u in finished if u in batch])
+            done_here = [u for u in finished if u in batch]
+            _mark_done(client, account, done_here, keep=frozenset(oversized))
+            InboundMessage.objects.filter(account=account, uidvalidity=uidvalidity, uid__in=done_here).update(
+                server_done=True
+            )
         stats["flagged"] = len(finished)
-        InboundMessage.objects.filter(account=account, uid__in=finished, uidvalidity=uidvalidity).update(
-            server_done=True
-        )
     finally:
         try:
             client.logout()

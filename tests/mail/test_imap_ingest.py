@@ -135,3 +135,30 @@ def test_login_failure_is_recorded_for_the_alert(imap, imap_account):
     imap_account.refresh_from_db()
     assert imap_account.failing_since is not None
     assert imap_account.last_error
+
+
+def test_oversized_mail_is_quarantined_by_header_and_never_deleted(imap, imap_account, queue, settings):
+    settings.HELPDESK_MAIL_MAX_BYTES = 20_000
+    imap_account.after_import = "delete"
+    imap_account.save()
+    imap.append(make_mail(subject="Huge", attachment=("big.bin", b"z" * 50_000)), make_mail(subject="Small"))
+
+    imap_source.poll(imap_account)
+    imap_source.poll(imap_account)
+
+    assert list(Ticket.objects.values_list("title", flat=True)) == ["Small"]
+    huge = InboundMessage.objects.get(subject="Huge")
+    assert huge.status == "quarantined" and "stays on the mail server" in huge.error
+    assert huge.size > 50_000 and huge.raw.size < 5_000
+    remaining = server_flags(imap)
+    assert list(remaining) == [huge.uid] and b"$HelpdeskImported" in remaining[huge.uid]
+
+
+def test_plaintext_imap_is_refused_for_a_remote_host():
+    from django.core.exceptions import ValidationError
+
+    from mailgateway.models import MailAccount
+
+    account = MailAccount(name="x", host="imap.example.com", username="u", security="none")
+    with pytest.raises(ValidationError):
+        account.full_clean()
