@@ -71,29 +71,19 @@ def test_the_tables_cover_every_service_function():
     assert set(CALLS) | set(NO_VERSION) | {"create_ticket"} == set(services.__all__)
 
 
-@pytest.mark.parametrize("who", ["outsider_agent", "other_customer"])
 @pytest.mark.parametrize("name", sorted([*CALLS, *NO_VERSION]))
-def test_without_a_right_nothing_changes(request, ctx, name, who):
-    actor = request.getfixturevalue(who)
+def test_without_a_right_nothing_changes(request, ctx, name):
     if name == "unlock":
         services.lock(ticket=ctx["ticket"], actor=ctx["agent"])
     before, other_before = snapshot(ctx["ticket"]), snapshot(ctx["other"])
     tickets_before = Ticket.objects.count()
     call = CALLS.get(name) or NO_VERSION[name]
-    with pytest.raises(PermissionDenied):
-        call(ctx, actor)
-    assert snapshot(ctx["ticket"]) == before
-    assert snapshot(ctx["other"]) == other_before
-    assert Ticket.objects.count() == tickets_before
-
-
-@pytest.mark.parametrize("name", sorted(CALLS))
-def test_readonly_agent_changes_nothing(request, ctx, name):
-    actor = request.getfixturevalue("readonly_agent")
-    before = snapshot(ctx["ticket"])
-    with pytest.raises(PermissionDenied):
-        CALLS[name](ctx, actor)
-    assert snapshot(ctx["ticket"]) == before
+    for who in ("outsider_agent", "other_customer", "readonly_agent"):
+        with pytest.raises(PermissionDenied):
+            call(ctx, request.getfixturevalue(who))
+        assert snapshot(ctx["ticket"]) == before, who
+        assert snapshot(ctx["other"]) == other_before, who
+        assert Ticket.objects.count() == tickets_before, who
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
