@@ -35,6 +35,8 @@ def on_ticket_created(event: events.Event) -> None:
 def on_state_changed(event: events.Event) -> None:
     from mailgateway.tasks import notify
 
+    if event.actor_id is None and event.data.get("new_type") in ("new", "open"):
+        return  # reopened by the customer's own follow-up: they know, they just wrote
     notify.delay("state_changed", event.ticket_id, event.actor_id)
 
 

@@ -161,3 +161,12 @@ def test_an_agent_without_rights_is_not_notified_even_as_owner_candidate(queue, 
     with on_commit():
         ingest.receive(make_mail(), source="pipe")
     assert lurker.email not in by_recipient(mailoutbox)
+
+
+def test_reopening_by_the_customers_own_follow_up_sends_no_state_notice(ticket, customer, mailoutbox, on_commit):
+    services.change_state(ticket=ticket, actor=None, state=state("closed successful"))
+    with on_commit():
+        ingest.receive(make_mail(subject=f"Re: {ticket.subject_tag()}", body="Back again"), source="pipe")
+    ticket.refresh_from_db()
+    assert ticket.state.name == "open"
+    assert customer.email not in by_recipient(mailoutbox)
