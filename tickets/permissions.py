@@ -121,7 +121,7 @@ def get_ticket_for_agent(user: User, pk: int, perm: str = RO) -> Ticket:
     """The ticket with its list relations loaded; 404 if unseen, PermissionDenied if seen but not `perm`."""
     try:
         ticket = tickets_for(user, RO).for_list().get(pk=pk)
-    except Ticket.DoesNotExist:
+    except (Ticket.DoesNotExist, ValueError, TypeError):
         raise Http404("No such ticket") from None
     if not user.is_agent:
         raise Http404("No such ticket")
@@ -135,5 +135,5 @@ def get_ticket_for_customer(user: User, pk: int) -> Ticket:
         raise Http404("No such ticket")
     try:
         return tickets_for(user, RO).for_list().get(pk=pk)
-    except Ticket.DoesNotExist:
+    except (Ticket.DoesNotExist, ValueError, TypeError):
         raise Http404("No such ticket") from None

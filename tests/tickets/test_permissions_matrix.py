@@ -200,3 +200,11 @@ def test_company_right_without_a_company_shows_nothing_else(ticket, queue):
 def test_require_lets_the_system_through(ticket):
     permissions.require(None, Permission.RW, ticket)
     permissions.require_in_queue(None, Permission.CREATE, ticket.queue)
+
+
+@pytest.mark.parametrize("junk", ["abc", "1 OR 1=1", None, ""])
+def test_a_malformed_id_is_the_same_404(ticket, agent, customer, junk):
+    with pytest.raises(Http404):
+        permissions.get_ticket_for_agent(agent, junk)
+    with pytest.raises(Http404):
+        permissions.get_ticket_for_customer(customer, junk)
