@@ -231,3 +231,15 @@ def test_merged_ticket_points_to_its_target(agent_client, agent, queue, customer
     merge(source=ticket, target=target, actor=agent)
     html = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
     assert reverse("agent:ticket", args=[target.pk]) in html
+
+
+def test_quoted_part_of_html_mail_is_folded(agent_client, ticket, customer):
+    add_article(
+        ticket=ticket,
+        actor=customer,
+        channel="web",
+        body_html="<p>New words</p><blockquote><p>Old words</p></blockquote>",
+    )
+    html = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
+    folded = html.split("New words", 1)[1]
+    assert folded.index("Show quoted text") < folded.index("Old words")

@@ -44,6 +44,7 @@ def test_agent_takes_replies_with_canned_response_and_closes(page, agent, queue,
     page.wait_for_selector("#compose-form")
     page.select_option("#id_canned", label="Printer fixed")
     page.wait_for_function("document.getElementById('id_body').value.includes('is solved')")
+    screenshot(page, "agent-reply")
     page.click("#compose-submit")
     page.wait_for_selector("text=Reply saved.")
     thread = page.inner_text("#tab-thread")
@@ -60,6 +61,8 @@ def test_agent_takes_replies_with_canned_response_and_closes(page, agent, queue,
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/agent/queues/")
     screenshot(page, "agent-queue-mobile")
+    page.goto(f"/agent/tickets/{ticket.pk}/")
+    screenshot(page, "agent-zoom-mobile")
 
     reply = Article.objects.filter(ticket=ticket, channel="email").get()
     assert reply.delivery_status == "queued"

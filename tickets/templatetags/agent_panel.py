@@ -4,8 +4,9 @@ import re
 
 import nh3
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from tickets.catalog import StateType
 from tickets.sanitize import _SCHEMES
@@ -35,10 +36,17 @@ def _no_remote(tag: str, attr: str, value: str):
 
 @register.filter
 def mail_html(html: str):
-    """Stored HTML is sanitised already; clean again on display and drop remote images."""
+    """Stored HTML is sanitised already; clean again on display, drop remote images, fold the quoted part."""
     if not html:
         return ""
-    return mark_safe(nh3.clean(html, url_schemes=_SCHEMES, attribute_filter=_no_remote))  # noqa: S308
+    cleaned = nh3.clean(html, url_schemes=_SCHEMES, attribute_filter=_no_remote)
+    at = cleaned.find("<blockquote")
+    if at > 0:
+        summary = escape(gettext("Show quoted text"))
+        cleaned = (
+            f'{cleaned[:at]}<details class="quote-toggle mt-2"><summary>{summary}</summary>{cleaned[at:]}</details>'
+        )
+    return mark_safe(cleaned)  # noqa: S308 - nh3 output
 
 
 STATE_CLASSES = {

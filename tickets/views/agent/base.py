@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from tickets.errors import InvalidChange, PermissionDenied, StaleTicket, TicketError, TicketLocked
@@ -55,11 +56,11 @@ def message_for(exc: TicketError) -> str:
 
 
 def refused(request, exc: TicketError, ticket=None):
-    """Show why a change was refused, with a 4xx status: the zoom page again, or a small fragment for HTMX."""
+    """Show why a change was refused, with a 4xx status: the zoom page again (htmx swaps it in), or a fragment."""
     text = message_for(exc)
     status = status_for(exc)
-    if ticket is None or request.headers.get("HX-Request") and request.headers.get("HX-Target") == "action-result":
-        return HttpResponse(f'<div class="alert alert-danger" role="alert">{escape(text)}</div>', status=status)
+    if ticket is None:
+        return HttpResponse(format_html('<div class="alert alert-danger" role="alert">{}</div>', text), status=status)
     from tickets.views.agent.zoom import render_zoom
 
     messages.error(request, text)
@@ -69,9 +70,3 @@ def refused(request, exc: TicketError, ticket=None):
 def back_to_ticket(request, ticket, text: str):
     messages.success(request, text)
     return redirect("agent:ticket", pk=ticket.pk)
-
-
-def escape(text: str) -> str:
-    from django.utils.html import escape as _escape
-
-    return _escape(text)
