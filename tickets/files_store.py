@@ -27,7 +27,10 @@ def store_bytes(content: bytes) -> StoredFile:
     blob = StoredFile(sha256=digest, size=len(content))
     path = _content_path(blob, "")
     if not default_storage.exists(path):
-        default_storage.save(path, ContentFile(content))
+        saved = default_storage.save(path, ContentFile(content))
+        if saved != path:
+            # Another writer stored the same bytes at the same moment; keep one copy.
+            default_storage.delete(saved)
     blob.file.name = path
     try:
         with transaction.atomic():
