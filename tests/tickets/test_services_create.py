@@ -150,3 +150,17 @@ def test_time_accounted_at_creation(agent, queue):
     ticket.refresh_from_db()
     assert ticket.time_accounted == 15
     assert ticket.articles.get().time_accounted == 15
+
+
+def test_html_from_mail_is_sanitised_at_creation(queue, customer):
+    ticket = services.create_ticket(
+        actor=None,
+        queue=queue,
+        title="HTML mail",
+        customer=customer,
+        channel="email",
+        body_html='<div>Hello<script>steal()</script><img src="cid:logo" onerror="x()"></div>',
+    )
+    html = ticket.articles.get().body_html
+    assert "<script" not in html and "onerror" not in html and "steal()" not in html
+    assert 'src="cid:logo"' in html, "inline images by Content-ID stay"
