@@ -40,6 +40,6 @@ class Command(BaseCommand):
             f"{created} demo ticket(s) created; {Ticket.objects.count()} tickets, {Article.objects.count()} articles "
             f"in the database ({time.monotonic() - began:.1f} s)."
         )
-        self.stdout.write("Logins (password “demo”):")
+        self.stdout.write("Demo logins:")
         for username, what in LOGINS:
-            self.stdout.write(f"  {username:<9} {what}")
+            self.stdout.write(f"  {username:<9} password {PASSWORD}   {what}")
