@@ -102,7 +102,7 @@ def supervise(processes: dict[str, subprocess.Popen]) -> int:
             code = process.poll()
             if code is not None:
                 say(f"{name} exited with code {code}; stopping the others")
-                return code or 1
+                return code if code > 0 else 1
         if not announced and port_in_use(PORT):
             print_banner()
             announced = True
