@@ -62,3 +62,22 @@ def test_customer_files_follows_closes_and_rates_a_request(page, customer, agent
     assert (rating.score, rating.comment) == (5, "Fast and friendly")
     ticket.refresh_from_db()
     assert not ticket.is_open
+
+
+def test_language_picker_switches_the_panel_language(page, customer, own_ticket_for_browser):
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto("/customer/login/")
+    page.fill("#id_username", customer.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"/customer/tickets/{own_ticket_for_browser.pk}/")
+    page.select_option("#language-picker", "pl")
+    page.wait_for_function("document.documentElement.lang === 'pl'")
+    assert page.url.endswith(f"/customer/tickets/{own_ticket_for_browser.pk}/")
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+@pytest.fixture
+def own_ticket_for_browser(customer, queue):
+    return services.create_ticket(actor=customer, queue=queue, title="Keyboard", body_text="Keys stick.")

@@ -163,3 +163,14 @@ def test_merged_ticket_points_to_its_target_only_when_the_customer_may_see_it(
     services.merge(source=other, target=others_ticket, actor=agent)
     page = customer_client.get(reverse("customer:ticket", args=[other.pk])).content.decode()
     assert others_ticket.number not in page and "merged into" not in page
+
+
+def test_pages_with_message_html_load_no_remote_images(customer_client, own_ticket, customer):
+    services.add_article(
+        ticket=own_ticket, actor=customer, channel="web", body_html='<p>hi<img src="https://tracker.example/p.gif"></p>'
+    )
+    response = customer_client.get(reverse("customer:ticket", args=[own_ticket.pk]))
+    csp = response["Content-Security-Policy"]
+    assert "img-src 'self' data:" in csp and "script-src 'self'" in csp
+    status = customer_client.get(ticket_status_url(own_ticket, customer.email).split("localhost:8000", 1)[1])
+    assert "img-src 'self' data:" in status["Content-Security-Policy"]

@@ -140,6 +140,7 @@ def _render_detail(request, ticket, status=200, **forms):
     return render(request, "customer/ticket_detail.html", context, status=status)
 
 
+@common.with_page_csp
 @common.customer_required
 def ticket_detail(request, pk):
     ticket = permissions.get_ticket_for_customer(request.user, pk)
@@ -147,6 +148,7 @@ def ticket_detail(request, pk):
 
 
 @require_POST
+@common.with_page_csp
 @common.customer_required
 def ticket_reply(request, pk):
     ticket = permissions.get_ticket_for_customer(request.user, pk)
@@ -200,6 +202,7 @@ def ticket_reopen(request, pk):
 
 
 @require_POST
+@common.with_page_csp
 @common.customer_required
 def ticket_rate(request, pk):
     ticket = permissions.get_ticket_for_customer(request.user, pk)
