@@ -124,15 +124,30 @@ def test_a_customer_cannot_reach_the_admin(customer_client):
             assert "/login/" in response["Location"], path
 
 
+@pytest.fixture
+def eager_celery(settings):
+    """Notification mails are Celery tasks; run them in-process so the test sees every mail."""
+    from helpdesk.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
 def test_internal_notes_never_reach_a_customer_page_or_email(
-    customer_client, customer, own_ticket, agent, django_capture_on_commit_callbacks
+    customer_client, customer, own_ticket, agent, django_capture_on_commit_callbacks, eager_celery
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.add_article(
             ticket=own_ticket, actor=agent, channel="note", body_text="INTERNAL-NOTE-42", is_visible_to_customer=False
         )
-        services.add_article(ticket=own_ticket, actor=agent, channel="email", body_text="Public answer")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_article(ticket=own_ticket, actor=agent, channel="web", body_text="Public answer")
+    with django_capture_on_commit_callbacks(execute=True):
         services.change_state(ticket=own_ticket, actor=agent, state=state("closed successful"))
+    to_customer = [m for m in mail.outbox if customer.email in m.to]
+    assert to_customer, "no mail reached the customer, so nothing was checked"
     pages = [
         reverse("customer:tickets") + "?status=all",
         reverse("customer:ticket", args=[own_ticket.pk]),
@@ -174,3 +189,16 @@ def test_pages_with_message_html_load_no_remote_images(customer_client, own_tick
     assert "img-src 'self' data:" in csp and "script-src 'self'" in csp
     status = customer_client.get(ticket_status_url(own_ticket, customer.email).split("localhost:8000", 1)[1])
     assert "img-src 'self' data:" in status["Content-Security-Policy"]
+
+
+def test_the_closing_mail_carries_a_working_rating_link(
+    client, customer, own_ticket, agent, django_capture_on_commit_callbacks, eager_celery
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_state(ticket=own_ticket, actor=agent, state=state("closed successful"))
+    bodies = " ".join(m.body for m in mail.outbox if customer.email in m.to)
+    link = re.search(r"https?://[^/\s]+(/customer/rate/[^\s\"<]+)", bodies)
+    assert link, bodies
+    client.post(link.group(1), {"score": 4})
+    own_ticket.refresh_from_db()
+    assert own_ticket.rating.score == 4
