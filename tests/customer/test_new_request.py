@@ -132,3 +132,14 @@ def test_priority_can_be_chosen_when_allowed(c, customer, settings):
 def test_inactive_selectable_queue_is_not_offered(c):
     QueueFactory(name="Old department", customer_selectable=True, is_active=False)
     assert "Old department" not in c.get(URL).content.decode()
+
+
+def test_category_is_offered_and_stored(c, customer):
+    from tickets.models import Category
+
+    hardware = Category.objects.create(name="Hardware")
+    Category.objects.create(name="Retired", is_active=False)
+    page = c.get(URL).content.decode()
+    assert "Hardware" in page and "Retired" not in page
+    post(c, category=hardware.pk)
+    assert Ticket.objects.get(customer=customer).category == hardware
