@@ -243,3 +243,13 @@ def test_quoted_part_of_html_mail_is_folded(agent_client, ticket, customer):
     html = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
     folded = html.split("New words", 1)[1]
     assert folded.index("Show quoted text") < folded.index("Old words")
+
+
+def test_pages_use_the_agents_language_and_time_zone(agent_client, agent, ticket):
+    from django.utils import timezone
+
+    agent.language, agent.timezone = "pl", "Asia/Tokyo"
+    agent.save()
+    response = agent_client.get(reverse("agent:ticket", args=[ticket.pk]))
+    assert response["Content-Language"] == "pl"
+    assert timezone.get_current_timezone_name() != "Asia/Tokyo"  # not left behind for the next request

@@ -33,7 +33,10 @@ def agent_required(view):
         if user.language:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            timezone.deactivate()  # the thread serves other users next
 
     return wrapper
 
