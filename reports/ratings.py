@@ -7,14 +7,12 @@ from reports.models import SatisfactionRating
 from tickets.errors import InvalidChange
 
 
-def can_rate(ticket) -> bool:
-    return not ticket.is_open and not SatisfactionRating.objects.filter(ticket=ticket).exists()
-
-
 def rate_ticket(*, ticket, score: int, comment: str = "", email: str = "") -> SatisfactionRating:
     """Store the rating; InvalidChange when the ticket is still open or was already rated."""
     if ticket.is_open:
         raise InvalidChange(_("A request can be rated once it is closed."))
+    if ticket.merged_into_id:
+        raise InvalidChange(_("This request was merged into another one; please rate that one."))
     if not 1 <= int(score) <= 5:
         raise InvalidChange(_("Choose a rating from 1 to 5."))
     try:

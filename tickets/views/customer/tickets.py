@@ -125,8 +125,7 @@ def _merged_into(user, ticket):
     """The ticket this one was merged into, when the customer may see it (otherwise nothing is said)."""
     if not ticket.merged_into_id:
         return None
-    target = permissions.tickets_for(user).filter(pk=ticket.merged_into_id).first()
-    return target
+    return permissions.tickets_for(user).filter(pk=ticket.merged_into_id).first()
 
 
 def _render_detail(request, ticket, status=200, **forms):
