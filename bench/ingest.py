@@ -83,15 +83,16 @@ def run_direct(messages, replies_every: int) -> tuple[int, float]:
 
     from mailgateway import ingest
 
-    numbers: list[str] = []
+    tickets_by_sender: dict[str, str] = {}
     start = time.perf_counter()
     for n, message in enumerate(messages):
-        if numbers and n % replies_every == 0:
+        sender = message["From"].addresses[0].addr_spec
+        if n % replies_every == 0 and sender in tickets_by_sender:
             del message["Subject"]
-            message["Subject"] = f"Re: [{settings.HELPDESK_TICKET_HOOK}{random.choice(numbers)}] follow-up"
+            message["Subject"] = f"Re: [{settings.HELPDESK_TICKET_HOOK}{tickets_by_sender[sender]}] follow-up"
         record = ingest.receive(message.as_bytes(), source="pipe")
-        if record.ticket_id and record.status == "imported" and len(numbers) < 1000:
-            numbers.append(record.ticket.number)
+        if record.ticket_id and record.status == "imported":
+            tickets_by_sender.setdefault(sender, record.ticket.number)
     return n + 1, time.perf_counter() - start
 
 
