@@ -265,7 +265,7 @@ class TicketAdmin(admin.ModelAdmin):
             except TicketError as exc:
                 failures.append(f"{ticket.number}: {exc}")
         if done:
-            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+            self.message_user(request, done_message(done), messages.SUCCESS)
         for failure in failures:
             self.message_user(request, _("Not changed: %(reason)s") % {"reason": failure}, messages.ERROR)
 
@@ -279,7 +279,7 @@ class TicketAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda t: services.change_state(ticket=t, actor=request.user, state=state),
-            _("%(count)d ticket(s) set to “%(state)s”.").replace("%(state)s", state.name),
+            lambda count: _("%(count)d ticket(s) set to “%(state)s”.") % {"count": count, "state": state.name},
         )
 
     @admin.action(description=gettext_lazy("Close (closed successful)"))
@@ -296,7 +296,7 @@ class TicketAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda t: services.unlock(ticket=t, actor=request.user),
-            _("%(count)d ticket(s) unlocked."),
+            lambda count: _("%(count)d ticket(s) unlocked.") % {"count": count},
         )
 
     def get_actions(self, request):
@@ -312,7 +312,7 @@ class TicketAdmin(admin.ModelAdmin):
                 request,
                 queryset,
                 lambda t: services.move_queue(ticket=t, actor=request.user, queue=queue),
-                _("%(count)d ticket(s) moved to “%(queue)s”.").replace("%(queue)s", queue.name),
+                lambda count: _("%(count)d ticket(s) moved to “%(queue)s”.") % {"count": count, "queue": queue.name},
             )
 
         return move
