@@ -162,6 +162,7 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # Mail gateway: each account is polled when its own interval has passed; queued mail is retried.
 CELERY_BEAT_SCHEDULE["mail-poll-accounts"] = {"task": "mailgateway.tasks.poll_due_accounts", "schedule": 30.0}
 CELERY_BEAT_SCHEDULE["mail-retry-deliveries"] = {"task": "mailgateway.tasks.retry_due_deliveries", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["mail-retry-pending"] = {"task": "mailgateway.tasks.retry_pending_messages", "schedule": 120.0}
 CELERY_BEAT_SCHEDULE["mail-check-accounts"] = {"task": "mailgateway.tasks.alert_failing_accounts", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["mail-reminders"] = {"task": "mailgateway.tasks.send_due_reminders", "schedule": 300.0}
 # Tickets: locks held past their queue's unlock timeout without agent activity are released.

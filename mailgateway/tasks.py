@@ -56,6 +56,14 @@ def poll_due_accounts() -> None:
             poll_account.delay(account.pk)
 
 
+@shared_task(ignore_result=True)
+def retry_pending_messages() -> int:
+    """Stored messages whose processing failed (piped ones included) are tried again until quarantined."""
+    from mailgateway import ingest
+
+    return ingest.retry_pending()
+
+
 @shared_task(bind=True, ignore_result=True, max_retries=None)
 def send_article(self, article_id: int) -> str:
     outcome = outbound.deliver(article_id)

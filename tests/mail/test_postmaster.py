@@ -57,3 +57,19 @@ def test_same_message_piped_twice_is_one_ticket(monkeypatch, queue):
     run_postmaster(monkeypatch, raw)
     assert Ticket.objects.count() == 1
     assert sorted(InboundMessage.objects.values_list("status", flat=True)) == ["duplicate", "imported"]
+
+
+def test_piped_mail_that_failed_to_process_is_retried_by_the_beat_task(monkeypatch, queue):
+    from mailgateway.tasks import retry_pending_messages
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("router bug")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ingest, "route", broken)
+        assert run_postmaster(monkeypatch, make_mail(subject="Retry me")) == 0
+    record = InboundMessage.objects.get()
+    assert record.status == "failed" and "router bug" in record.error
+
+    assert retry_pending_messages() == 1
+    assert Ticket.objects.get().title == "Retry me"
