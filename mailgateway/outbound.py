@@ -8,6 +8,7 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.db import transaction
@@ -91,7 +92,21 @@ def _is_permanent(exc: Exception) -> bool:
 
 
 def deliver(article_id: int) -> str:
-    """Send one queued article. Returns SENT, RETRY (temporary failure), FAILED or SKIPPED."""
+    """Send one queued article. Returns SENT, RETRY (temporary failure), FAILED or SKIPPED.
+
+    A cache lock keeps two workers (the task's retry and the beat safety net) from sending
+    the same article at once; after a send the status is `sent` and later runs skip it.
+    """
+    lock = f"helpdesk:mail-send:{article_id}"
+    if not cache.add(lock, 1, timeout=settings.EMAIL_TIMEOUT * 4 + 60):
+        return SKIPPED
+    try:
+        return _deliver(article_id)
+    finally:
+        cache.delete(lock)
+
+
+def _deliver(article_id: int) -> str:
     article = Article.objects.select_related("ticket__queue", "ticket__customer").filter(pk=article_id).first()
     if article is None or article.delivery_status != Delivered.QUEUED:
         return SKIPPED

@@ -79,9 +79,10 @@ def retry_due_deliveries() -> None:
     now = timezone.now()
     stale = now - timedelta(minutes=10)
     queued = Article.objects.filter(delivery_status=Article.Delivery.QUEUED)
-    for article_id in queued.values_list("pk", flat=True)[:500]:
+    for article_id, created in queued.values_list("pk", "created")[:500]:
         record = Delivery.objects.filter(article_id=article_id).first()
-        if record is None or (record.next_attempt_at or stale) <= now:
+        due = created <= stale if record is None else (record.next_attempt_at or stale) <= now
+        if due:
             send_article.delay(article_id)
 
 

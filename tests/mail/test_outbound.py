@@ -122,3 +122,21 @@ def test_names_and_subjects_cannot_inject_headers(smtp, ticket, agent, django_ca
     assert envelope.rcpt_tos == [ticket.customer.email]
     [sent] = smtp.parsed()
     assert sent["Bcc"] is None and sent["Subject"].endswith("Hi Bcc: victim@example.com")
+
+
+def test_a_reply_whose_task_was_lost_is_sent_by_the_safety_net(smtp, ticket, agent):
+    from datetime import timedelta
+
+    from tickets.models import Article
+
+    article = services.add_article(  # no on-commit callbacks run: as if the broker lost the task
+        ticket=ticket, actor=agent, channel="email", body_text="Lost?", delivery_status="queued",
+        to=ticket.customer.email,
+    )  # fmt: skip
+    tasks.retry_due_deliveries()
+    assert smtp.messages == []  # too fresh: its own task may still be on its way
+
+    Article.objects.filter(pk=article.pk).update(created=timezone.now() - timedelta(minutes=11))
+    tasks.retry_due_deliveries()
+    article.refresh_from_db()
+    assert article.delivery_status == "sent" and len(smtp.messages) == 1
