@@ -97,8 +97,10 @@ def main() -> int:
     base_env["HELPDESK_VAR_DIR"] = str(var_dir)
     results: list[tuple[str, int]] = []
     workers = default_workers()
-    # worksteal: idle workers take tests from busy ones, which suits a few long browser tests.
-    xdist = ["-n", str(workers), "--dist", "worksteal"] if workers > 1 else []
+    # "load" hands each worker its tests in collection order, so pytest-django's ordering holds
+    # (transactional tests, which flush the seeded vocabulary, run after the others);
+    # "worksteal" would break that order.
+    xdist = ["-n", str(workers), "--dist", "load"] if workers > 1 else []
     started = time.monotonic()
     try:
         with PostgresServer() as pg, RedisServer() as redis:
