@@ -36,7 +36,7 @@ def generate(count: int, seed: int = 7):
     for n in range(count):
         charset, body = rng.choice(BODIES)
         message = EmailMessage()
-        message["From"] = f"Customer {n % 500} <customer{n % 500}@bench{n % 37}.example>"
+        message["From"] = f"Customer {n % 500} <customer{n % 500}@bench{n % 500 % 37}.example>"
         message["To"] = "support@bench.example"
         message["Subject"] = f"Request {n}: {body[:30]}"
         message["Message-ID"] = f"<bench-{n}-{seed}@bench.example>"
