@@ -6,9 +6,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
-from accounts import throttle
+from accounts import language, throttle
 from accounts.forms import RateLimitedPasswordResetForm, RegistrationForm, ThrottledLoginForm
 from accounts.invitations import mark_accepted, register_customer
 
@@ -28,6 +29,9 @@ class CustomerLoginView(auth_views.LoginView):
             return AGENT_HOME
         return reverse_lazy("customer:tickets")
 
+    def form_valid(self, form):
+        return language.after_login(self.request, super().form_valid(form), form.get_user())
+
     def get_success_url(self):
         # An agent who signs in here works in the agent panel, whatever `next` says.
         if self.request.user.is_authenticated and not self.request.user.is_customer:
@@ -41,6 +45,14 @@ def logout_view(request):
 
     logout(request)
     return redirect("customer:login")
+
+
+@require_POST
+def set_language(request):
+    """The panel's language picker: Django's set_language, and saved on the account when signed in."""
+    response = i18n_views.set_language(request)
+    language.save_choice(request.user, request.POST.get("language", ""))
+    return response
 
 
 password_reset = auth_views.PasswordResetView.as_view(

@@ -117,10 +117,13 @@ def require_in_queue(user: User | None, perm: str, queue: Queue) -> None:
         raise PermissionDenied(f"{user} may not {perm} in queue {queue}")
 
 
-def get_ticket_for_agent(user: User, pk: int, perm: str = RO) -> Ticket:
-    """The ticket with its list relations loaded; 404 if unseen, PermissionDenied if seen but not `perm`."""
+def get_ticket_for_agent(user: User, pk: int, perm: str = RO, also: tuple[str, ...] = ()) -> Ticket:
+    """The ticket with its list relations (and `also`) loaded; 404 if unseen, PermissionDenied if not `perm`."""
+    queryset = tickets_for(user, RO).for_list()
+    if also:  # select_related() without names would follow every foreign key
+        queryset = queryset.select_related(*also)
     try:
-        ticket = tickets_for(user, RO).for_list().get(pk=pk)
+        ticket = queryset.get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError):
         raise Http404("No such ticket") from None
     if not user.is_agent:

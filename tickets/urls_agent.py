@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tickets.views.agent import actions, auth, compose, create, dashboard, lists, notify, pdf, searches, zoom
+from tickets.views.agent import actions, auth, compose, create, customers, dashboard, lists, notify, pdf, searches, zoom
 
 app_name = "agent"
 
@@ -39,6 +39,7 @@ urlpatterns = [
     path(T + "articles/<int:article_id>/split/", actions.split, name="split"),
     path(T + "attachments/<int:attachment_id>/", zoom.attachment_download, name="attachment"),
     path(T + "print/", pdf.ticket_pdf, name="print"),
+    path(T + "invite-customer/", customers.invite, name="invite_customer"),
     path(T + "compose/<str:kind>/", compose.compose, name="compose"),
     path(T + "canned/<int:canned_id>/", compose.canned_text, name="canned"),
     path(T + "lock/", actions.lock, name="lock"),

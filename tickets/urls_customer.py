@@ -15,6 +15,7 @@ urlpatterns: list = [
     path("tickets/<int:pk>/attachments/<int:attachment_pk>/", tickets.attachment_download, name="attachment"),
     path("login/", account_views.CustomerLoginView.as_view(), name="login"),
     path("logout/", account_views.logout_view, name="logout"),
+    path("language/", account_views.set_language, name="set_language"),
     path("password-reset/", account_views.password_reset, name="password_reset"),
     path("password-reset/sent/", account_views.password_reset_done, name="password_reset_done"),
     path("set-password/<uidb64>/<token>/", account_views.set_password, name="set_password"),

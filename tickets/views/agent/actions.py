@@ -107,22 +107,20 @@ def custom_field(request, ticket, data):
 
 
 def _check_version(ticket, data):
-    """For the services that take no expected_version (tags, links, merge, split): compare here."""
+    """Only where the service cannot compare (split; unlink from the other side): compare here, without the lock."""
     if ticket.version != data["version"]:
         raise StaleTicket("stale form")
 
 
 @action(f.TagForm)
 def add_tags(request, ticket, data):
-    _check_version(ticket, data)
-    services.tag(ticket=ticket, actor=request.user, names=data["names"])
+    services.tag(ticket=ticket, actor=request.user, names=data["names"], expected_version=_v(data))
     return _("Tags added.")
 
 
 @action(f.TagForm)
 def remove_tags(request, ticket, data):
-    _check_version(ticket, data)
-    services.untag(ticket=ticket, actor=request.user, names=data["names"])
+    services.untag(ticket=ticket, actor=request.user, names=data["names"], expected_version=_v(data))
     return _("Tags removed.")
 
 
@@ -140,26 +138,27 @@ def unwatch(request, ticket, data):
 
 @action(f.LinkForm)
 def link(request, ticket, data):
-    _check_version(ticket, data)
-    services.link(source=ticket, target=data["number"], kind=data["kind"], actor=request.user)
+    services.link(
+        source=ticket, target=data["number"], kind=data["kind"], actor=request.user, expected_version=_v(data)
+    )
     return _("Tickets linked.")
 
 
 @action(f.LinkForm)
 def unlink(request, ticket, data):
-    _check_version(ticket, data)
     target, kind = data["number"], data["kind"]
-    if not TicketLink.objects.filter(source=ticket, target=target, kind=kind).exists():
-        # A link pointing at this ticket is removed from its source side.
-        ticket, target = target, ticket
-    services.unlink(source=ticket, target=target, kind=kind, actor=request.user)
+    if TicketLink.objects.filter(source=ticket, target=target, kind=kind).exists():
+        services.unlink(source=ticket, target=target, kind=kind, actor=request.user, expected_version=_v(data))
+    else:
+        # A link pointing at this ticket is removed from its source side, whose version the form does not hold.
+        _check_version(ticket, data)
+        services.unlink(source=target, target=ticket, kind=kind, actor=request.user)
     return _("Link removed.")
 
 
 @action(f.MergeForm)
 def merge(request, ticket, data):
-    _check_version(ticket, data)
-    services.merge(source=ticket, target=data["number"], actor=request.user)
+    services.merge(source=ticket, target=data["number"], actor=request.user, expected_version=_v(data))
     return _("Ticket merged into %(number)s.") % {"number": data["number"].number}
 
 

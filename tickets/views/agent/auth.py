@@ -3,21 +3,23 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from accounts import language
+from accounts.forms import ThrottledLoginForm
 from tickets.forms.preferences import PreferencesForm
 from tickets.views.agent.base import agent_required
 
 
-class AgentAuthenticationForm(AuthenticationForm):
-    """Customers are refused here with a pointer to their own panel."""
+class AgentAuthenticationForm(ThrottledLoginForm):
+    """The customer login's throttling and lockout; customers are refused here with a pointer to their own panel."""
 
     error_messages = {
-        **AuthenticationForm.error_messages,
+        **ThrottledLoginForm.error_messages,
         "customer": _l("This is the agent panel. Customers sign in at the customer panel: %(url)s"),
     }
 
@@ -43,6 +45,9 @@ class AgentLoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return reverse("agent:dashboard")
+
+    def form_valid(self, form):
+        return language.after_login(self.request, super().form_valid(form), form.get_user())
 
 
 class AgentLogoutView(auth_views.LogoutView):
@@ -95,6 +100,6 @@ def preferences(request):
         form.save()
         messages.success(request, _("Preferences saved."))
         response = redirect("agent:preferences")
-        response.set_cookie("django_language", form.cleaned_data["language"], samesite="Lax")
+        language.remember(response, form.cleaned_data["language"])
         return response
     return render(request, "agent/preferences.html", {"form": form}, status=400 if form.errors else 200)

@@ -7,10 +7,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from accounts import language
 from tickets.errors import InvalidChange, PermissionDenied, StaleTicket, TicketError, TicketLocked
 
 STATUS = {PermissionDenied: 403, TicketLocked: 409, StaleTicket: 409, InvalidChange: 400}
@@ -30,9 +31,7 @@ def agent_required(view):
             timezone.activate(user.timezone)
         except Exception:  # an unknown zone name set in admin must not break the panel
             timezone.deactivate()
-        if user.language:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
+        language.activate_for(request, user)
         try:
             return view(request, *args, **kwargs)
         finally:

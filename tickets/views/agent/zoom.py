@@ -11,6 +11,14 @@ from tickets.models import Article, Attachment
 from tickets.views.agent.base import agent_required
 
 SAFE_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+ZOOM_ALSO = ("rating",)  # the satisfaction rating, loaded with the ticket
+
+
+def may_be_invited(customer) -> bool:
+    """A customer user who has not chosen a password or never signed in can get an invitation mail."""
+    if customer is None or not customer.is_customer or not customer.is_active or not customer.email:
+        return False
+    return not customer.has_usable_password() or customer.last_login is None
 
 
 def rights(user, ticket) -> dict[str, bool]:
@@ -62,18 +70,20 @@ def zoom_context(request, ticket) -> dict:
         "field_values": list(ticket.field_values.select_related("field")),
         "forms": forms,
         "is_watching": any(w.pk == user.pk for w in ticket.watchers.all()),
+        "rating": getattr(ticket, "rating", None),
+        "can_invite_customer": may_be_invited(ticket.customer),
     }
 
 
 def render_zoom(request, ticket, status: int = 200):
-    fresh = perms.get_ticket_for_agent(request.user, ticket.pk)
+    fresh = perms.get_ticket_for_agent(request.user, ticket.pk, also=ZOOM_ALSO)
     return render(request, "agent/zoom.html", zoom_context(request, fresh), status=status)
 
 
 @agent_required
 @require_GET
 def ticket_zoom(request, pk: int):
-    ticket = perms.get_ticket_for_agent(request.user, pk)
+    ticket = perms.get_ticket_for_agent(request.user, pk, also=ZOOM_ALSO)
     return render(request, "agent/zoom.html", zoom_context(request, ticket))
 
 
