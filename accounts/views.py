@@ -75,7 +75,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         mark_accepted(form.user)
-        return response
+        return language.after_login(self.request, response, form.user)
 
 
 set_password = SetPasswordView.as_view()

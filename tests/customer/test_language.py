@@ -70,3 +70,20 @@ def test_language_switch_is_post_only(client, customer):
     assert client.get(reverse("customer:set_language") + "?language=pl").status_code == 405
     customer.refresh_from_db()
     assert customer.language == "en"
+
+
+def test_choosing_the_password_from_an_invitation_signs_in_with_the_saved_language(
+    client, agent, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from accounts.invitations import invite_customer
+    from tests.customer.test_invitations import choose_password, link_in
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invite_customer(email="ivan@example.com", invited_by=agent)
+    invitation.user.language = "ru"
+    invitation.user.save(update_fields=["language"])
+    response, _form_url = choose_password(client, link_in(mail.outbox[0]))
+    assert response.status_code == 302
+    assert page_lang(client) == "ru"
