@@ -101,6 +101,8 @@ def main() -> int:
     # (transactional tests, which flush the seeded vocabulary, run after the others);
     # "worksteal" would break that order.
     xdist = ["-n", str(workers), "--dist", "load"] if workers > 1 else []
+    # One Redis database per xdist worker: one worker's cache.clear() must not wipe another's.
+    xdist += ["-p", "tests.infra.pytest_plugin"]
     started = time.monotonic()
     try:
         with PostgresServer() as pg, RedisServer() as redis:
