@@ -6,7 +6,8 @@ with both unset (the embedded default), and stops everything it started, also on
 and on Ctrl-C. Exits non-zero if either pass fails or collects no tests.
 
 Environment: PYTEST_ARGS (extra arguments for both passes, e.g. "-k merge -x"),
-PYTEST_WORKERS (pytest-xdist processes for each pass; default: 2, or 0 on one CPU).
+PYTEST_WORKERS (pytest-xdist processes for each pass; default: 2, or 0 on one CPU),
+PYTEST_PASS_TIMEOUT (seconds each pass may take before it is stopped and failed; default 720).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ sys.path.insert(0, str(ROOT))
 from tests.infra.servers import PostgresServer, RedisServer, ServerError  # noqa: E402
 
 NO_TESTS_COLLECTED = 5
+PASS_TIMED_OUT = 124
+# A hung test must not hold CI forever; the whole of `make test` should stay under 15 minutes.
+PASS_TIMEOUT = int(os.environ.get("PYTEST_PASS_TIMEOUT", "720"))
 # Variables that would point a pass at something other than what this script chose.
 SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")
 
@@ -59,7 +63,13 @@ def run_pytest(args: list[str], env: dict[str, str]) -> int:
     say(" ".join(argv[2:]))
     process = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, process_group=0)
     try:
-        return process.wait()
+        return process.wait(timeout=PASS_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        print(
+            f"\nerror: the pass ran longer than {PASS_TIMEOUT}s (PYTEST_PASS_TIMEOUT); a test hangs?", file=sys.stderr
+        )
+        _stop_group(process)
+        return PASS_TIMED_OUT
     except BaseException:
         _stop_group(process)
         raise
@@ -81,6 +91,8 @@ def _stop_group(process: subprocess.Popen) -> None:
 def verdict(name: str, code: int) -> str:
     if code == 0:
         return f"{name}: passed"
+    if code == PASS_TIMED_OUT:
+        return f"{name}: FAILED (timed out after {PASS_TIMEOUT}s)"
     if code == NO_TESTS_COLLECTED:
         return f"{name}: FAILED (no tests were collected)"
     return f"{name}: FAILED (pytest exit code {code})"
