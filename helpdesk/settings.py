@@ -136,6 +136,8 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "helpdesk@localhost")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who hears about failing mailboxes, besides the active administrator accounts that have an email.
+ADMINS = [(address, address) for address in env_list("ADMINS")]
 
 # Celery: Redis when REDIS_URL / CELERY_BROKER_URL is set, otherwise a filesystem
 # transport under VAR_DIR so that a laptop needs no broker.

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import mail_admins
+from django.core.mail import send_mail
 from django.db import IntegrityError
 from django.utils import timezone
 
@@ -114,19 +114,40 @@ def send_due_reminders() -> int:
     return sent
 
 
+def administrator_addresses() -> list[str]:
+    """ADMINS from the settings and every active administrator account with an email, once each."""
+    from accounts.models import User
+
+    addresses = [address for _name, address in settings.ADMINS]
+    accounts = User.objects.filter(kind=User.Kind.AGENT, is_superuser=True, is_active=True).exclude(email="")
+    addresses += accounts.order_by("pk").values_list("email", flat=True)
+    return list(dict.fromkeys(addresses))
+
+
 @shared_task(ignore_result=True)
 def alert_failing_accounts() -> int:
     limit = timezone.now() - timedelta(minutes=settings.HELPDESK_MAIL_ALERT_AFTER_MINUTES)
     failing = MailAccount.objects.filter(is_active=True, failing_since__lte=limit, alert_sent_at__isnull=True)
+    recipients = administrator_addresses()
+    if not recipients:
+        return 0
     alerted = 0
     for account in failing:
         claimed = MailAccount.objects.filter(pk=account.pk, alert_sent_at__isnull=True).update(
             alert_sent_at=timezone.now()
         )
-        if claimed:
-            mail_admins(
+        if not claimed:
+            continue
+        try:
+            send_mail(
                 f"Mail account {account.name} has failed since {account.failing_since:%Y-%m-%d %H:%M} UTC",
                 f"Last error: {account.last_error}\n\nNo mail is fetched from it until this is fixed.",
+                settings.SERVER_EMAIL,
+                recipients,
             )
-            alerted += 1
+        except Exception:  # SMTP down as well: try again on the next run
+            log.warning("could not send the alert for mail account %s", account.name, exc_info=True)
+            MailAccount.objects.filter(pk=account.pk).update(alert_sent_at=None)
+            continue
+        alerted += 1
     return alerted

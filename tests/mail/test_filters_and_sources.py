@@ -12,8 +12,9 @@ from django.utils import timezone
 from mailgateway import ingest
 from mailgateway.models import MailAccount, PostmasterFilter
 from mailgateway.tasks import alert_failing_accounts
-from tests.factories import QueueFactory, priority, state
+from tests.factories import AdminFactory, AgentFactory, QueueFactory, priority, state
 from tests.mail.helpers import make_mail
+from tests.mail.servers import SmtpSink
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,40 @@ def test_account_failing_too_long_alerts_administrators_once(mailoutbox, setting
     assert alert_failing_accounts() == 0
     [alert] = mailoutbox
     assert "box" in alert.subject and "timeout" in alert.body and alert.to == ["admin@example.com"]
+
+
+def test_failing_account_alert_reaches_administrator_accounts_without_admins_setting(mailoutbox, settings):
+    settings.ADMINS = []
+    AdminFactory(email="boss@example.com")
+    AdminFactory(email="")
+    AgentFactory(email="agent@example.com")
+    AdminFactory(email="gone@example.com", is_active=False)
+    MailAccount.objects.create(
+        name="box", host="h", username="u", failing_since=timezone.now() - timedelta(hours=2), last_error="auth"
+    )
+
+    assert alert_failing_accounts() == 1
+    [alert] = mailoutbox
+    assert alert.to == ["boss@example.com"]
+
+
+def test_failing_account_alert_is_retried_when_smtp_is_down(settings):
+    settings.ADMINS = [("Admin", "admin@example.com")]
+    account = MailAccount.objects.create(
+        name="box", host="h", username="u", failing_since=timezone.now() - timedelta(hours=2), last_error="auth"
+    )
+    sink = SmtpSink()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", sink.port, 5
+
+    assert alert_failing_accounts() == 0
+    account.refresh_from_db()
+    assert account.alert_sent_at is None
+
+    sink.start()
+    try:
+        assert alert_failing_accounts() == 1
+        [alert] = sink.parsed()
+    finally:
+        sink.stop()
+    assert "box" in alert["Subject"] and alert["To"] == "admin@example.com"
