@@ -64,7 +64,19 @@ def test_internal_note_needs_only_the_note_right(ticket, queue):
     before = snapshot(ticket)
     with pytest.raises(PermissionDenied):
         services.add_article(ticket=ticket, actor=noter, channel="email", body_text="Dear customer")
+    with pytest.raises(PermissionDenied, match="rw"):
+        services.add_article(
+            ticket=ticket, actor=noter, channel="phone", sender_type="customer", body_text="Customer called"
+        )
     assert snapshot(ticket) == before
+
+
+def test_an_agent_records_a_customers_call_on_a_ticket_another_agent_locked(ticket, agent, second_agent):
+    services.lock(ticket=ticket, actor=agent)
+    call = services.add_article(
+        ticket=ticket, actor=second_agent, channel="phone", sender_type="customer", body_text="Customer called"
+    )
+    assert call.is_visible_to_customer and call.author == second_agent
 
 
 @pytest.mark.parametrize("who", ["readonly_agent", "outsider_agent", "other_customer", "colleague"])

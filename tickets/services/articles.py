@@ -47,10 +47,12 @@ def _check_article_rights(ticket: Ticket, actor, *, sender_type: str, visible: b
     if actor.is_customer:
         perms.require(actor, perms.RO, ticket)
         return
-    if sender_type == Sender.AGENT and visible:
-        # A message the customer will see is a change of the ticket: full rights, and the lock.
+    if visible:
+        # Whatever it records (a reply, a customer's call), what the customer will see needs full rights;
+        # an agent's own message to the customer also respects another agent's lock.
         perms.require(actor, perms.RW, ticket)
-        check_lock(ticket, actor)
+        if sender_type == Sender.AGENT:
+            check_lock(ticket, actor)
     else:
         perms.require(actor, perms.NOTE, ticket)
 
