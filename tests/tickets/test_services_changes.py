@@ -408,3 +408,34 @@ def test_custom_fields_are_typed(ticket, agent, captured_events, committed):
         with pytest.raises(InvalidChange):
             services.set_custom_field(ticket=ticket, actor=agent, field=field, value=value)
     assert snapshot(ticket) == before
+
+
+def test_setting_a_custom_field_to_its_current_value_writes_no_history(ticket, agent):
+    seats = CustomField.objects.create(name="seats", label="Seats", kind=CustomField.Kind.NUMBER)
+    services.set_custom_field(ticket=ticket, actor=agent, field=seats, value="12")
+    before = snapshot(ticket)
+    services.set_custom_field(ticket=ticket, actor=agent, field=seats, value="12.0")
+    assert snapshot(ticket) == before
+    services.set_custom_field(ticket=ticket, actor=agent, field=seats, value="13")
+    assert last_history(ticket).new_value == "13"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda t, a: services.set_priority(ticket=t, actor=a, priority=priority(5)),
+        lambda t, a: services.set_title(ticket=t, actor=a, title="Renamed"),
+        lambda t, a: services.set_custom_field(
+            ticket=t, actor=a, field=CustomField.objects.get_or_create(name="tier", label="Tier")[0], value="gold"
+        ),
+    ],
+    ids=["priority", "title", "custom field"],
+)
+def test_field_changes_respect_another_agents_lock(ticket, agent, second_agent, admin_user, change):
+    services.lock(ticket=ticket, actor=agent)
+    before = snapshot(ticket)
+    with pytest.raises(TicketLocked):
+        change(ticket, second_agent)
+    assert snapshot(ticket) == before
+    change(ticket, agent)
+    assert snapshot(ticket) != before

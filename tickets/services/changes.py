@@ -155,7 +155,7 @@ def unlock(*, ticket: Ticket, actor, expected_version: int | None = None) -> Tic
 
 def _set_simple(ticket, actor, perm, field, value, event, expected_version):
     with transaction.atomic():
-        fresh = load_for_change(ticket, actor, perm, expected_version)
+        fresh = load_for_change(ticket, actor, perm, expected_version, respect_lock=True)
         old = getattr(fresh, field)
         if old == value:
             return ticket
@@ -211,9 +211,14 @@ def set_custom_field(
 ) -> Ticket:
     typed = _typed(field, value)
     with transaction.atomic():
-        fresh = load_for_change(ticket, actor, perms.RW, expected_version)
+        fresh = load_for_change(ticket, actor, perms.RW, expected_version, respect_lock=True)
         existing = CustomFieldValue.objects.filter(ticket=fresh, field=field).first()
         old = existing.value if existing else ""
+        unchanged = existing is None and typed == _typed(field, None)
+        if existing is not None:
+            unchanged = all(getattr(existing, name) == typed_value for name, typed_value in typed.items())
+        if unchanged:
+            return ticket
         CustomFieldValue.objects.update_or_create(ticket=fresh, field=field, defaults=typed)
         bump(fresh)
         record(fresh, actor, events.FIELD_CHANGED, field.name, old, value)
