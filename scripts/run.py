@@ -119,6 +119,8 @@ def main() -> int:
             print(f"error: port {PORT} is in use; stop what uses it or run `PORT=8001 make run`", file=sys.stderr)
             return 1
         Path(os.environ.get("HELPDESK_VAR_DIR", ROOT / "var")).mkdir(parents=True, exist_ok=True)
+        # Links in the demo's mails point at this server unless the address is configured.
+        os.environ.setdefault("HELPDESK_BASE_URL", f"http://127.0.0.1:{PORT}")
         manage("migrate", "--noinput")
         manage("load_demo")
         processes["web"] = start("web", [sys.executable, "manage.py", "runserver", f"{BIND}:{PORT}"])

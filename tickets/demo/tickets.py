@@ -99,7 +99,8 @@ class TicketBuilder:
         queue = self.cast.queues[queue_name]
         start = self.now - timedelta(days=rng.uniform(0, DAYS), minutes=rng.randint(0, 600))
         if previous:
-            subject, start = previous.title, min(previous.created + timedelta(hours=3), self.now)
+            subject, body = previous.title, self.texts.REMINDER
+            start = min(previous.created + timedelta(hours=3), self.now)
         self.customer, self.queue = customer, queue
         self.handler = rng.choice(self.handlers[queue.name])
         ticket = self.create(subject, body, tags, category)

@@ -58,6 +58,12 @@ SCENARIOS = {
         "automaticky přesunou. Do té doby jsme zvýšili kvótu, odesílání opět funguje.",
     ),
 }
+# A customer who writes again before anyone answered (the new ticket is merged into the first).
+REMINDER = (
+    "Píšu znovu kvůli svému dnešnímu požadavku: "
+    "problém stále není vyřešen a začíná to být naléhavé. Můžete mi prosím sdělit, jak to vypadá?"
+)
+
 FOLLOW_UPS = [
     "Děkuji za rychlou odpověď. Bohužel se odpoledne problém vrátil.",
     "Zkoušel jsem to, ale pořád to nefunguje. Můžete mi zavolat? Moje linka je 2417.",

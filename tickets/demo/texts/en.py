@@ -59,6 +59,12 @@ SCENARIOS = {
         "automatically tonight. Until then we have raised your quota so that you can send again.",
     ),
 }
+# A customer who writes again before anyone answered (the new ticket is merged into the first).
+REMINDER = (
+    "I am writing again about my request from earlier today: "
+    "it is still not solved and it is getting urgent. Could you please tell me where things stand?"
+)
+
 FOLLOW_UPS = [
     "Thanks for the quick answer. Unfortunately the problem came back this afternoon.",
     "I tried that, but it still does not work. Could you call me? My extension is 2417.",

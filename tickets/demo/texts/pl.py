@@ -58,6 +58,12 @@ SCENARIOS = {
         "zostaną tam przeniesione dziś w nocy. Do tego czasu zwiększyliśmy limit, wysyłanie znów działa.",
     ),
 }
+# A customer who writes again before anyone answered (the new ticket is merged into the first).
+REMINDER = (
+    "Piszę ponownie w sprawie mojego dzisiejszego zgłoszenia: "
+    "problem nadal nie jest rozwiązany, a sprawa robi się pilna. Czy mogą Państwo podać aktualny status?"
+)
+
 FOLLOW_UPS = [
     "Dziękuję za szybką odpowiedź. Niestety po południu problem wrócił.",
     "Próbowałem, ale nadal nie działa. Czy mogą Państwo zadzwonić? Mój numer wewnętrzny to 2417.",
