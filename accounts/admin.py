@@ -71,14 +71,7 @@ class UserAdmin(AuthUserAdmin):
             _("Agent preferences"),
             {
                 "classes": ["collapse"],
-                "fields": [
-                    "notify_new_ticket",
-                    "notify_follow_up",
-                    "notify_assigned",
-                    "notify_reminder",
-                    "play_sound",
-                    "desktop_notifications",
-                ],
+                "fields": User.AGENT_PREFERENCES,
             },
         ),
         (

@@ -84,6 +84,14 @@ class User(AbstractUser):
     notify_reminder = models.BooleanField(_("email me when a reminder is due"), default=True)
     play_sound = models.BooleanField(_("play a sound on new tickets and replies"), default=True)
     desktop_notifications = models.BooleanField(_("show desktop notifications"), default=True)
+    AGENT_PREFERENCES = [
+        "notify_new_ticket",
+        "notify_follow_up",
+        "notify_assigned",
+        "notify_reminder",
+        "play_sound",
+        "desktop_notifications",
+    ]
 
     objects = UserManager()
     agents = AgentUserManager()

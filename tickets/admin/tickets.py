@@ -31,6 +31,20 @@ SIMPLE_CHANGES = [
     ("owner", services.assign_owner, "owner"),
     ("responsible", services.set_responsible, "responsible"),
 ]
+SLA_AND_TIMES = [
+    "sla",
+    "first_response_due",
+    "update_due",
+    "solution_due",
+    "escalation_at",
+    "created",
+    "updated",
+    "first_response_at",
+    "closed_at",
+    "time_accounted",
+    "merged_into",
+    "version",
+]
 AGENT_PANEL_URL_NAMES = ["agent:ticket_new", "agent:new_ticket", "agent:phone_ticket", "agent:dashboard"]
 
 
@@ -153,18 +167,7 @@ class TicketAdmin(admin.ModelAdmin):
         "is_locked",
         "locked_at",
         "watchers_list",
-        "sla",
-        "first_response_due",
-        "update_due",
-        "solution_due",
-        "escalation_at",
-        "created",
-        "updated",
-        "first_response_at",
-        "closed_at",
-        "time_accounted",
-        "merged_into",
-        "version",
+        *SLA_AND_TIMES,
     ]
     fieldsets = [
         (None, {"fields": ["number", "title", "queue", "state", "pending_until", "priority", "type", "category"]}),
@@ -174,20 +177,7 @@ class TicketAdmin(admin.ModelAdmin):
             gettext_lazy("SLA and times"),
             {
                 "classes": ["collapse"],
-                "fields": [
-                    "sla",
-                    "first_response_due",
-                    "update_due",
-                    "solution_due",
-                    "escalation_at",
-                    "created",
-                    "updated",
-                    "first_response_at",
-                    "closed_at",
-                    "time_accounted",
-                    "merged_into",
-                    "version",
-                ],
+                "fields": SLA_AND_TIMES,
             },
         ),
     ]

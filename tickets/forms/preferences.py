@@ -16,12 +16,7 @@ class PreferencesForm(forms.ModelForm):
         fields = [
             "language",
             "timezone",
-            "notify_new_ticket",
-            "notify_follow_up",
-            "notify_assigned",
-            "notify_reminder",
-            "play_sound",
-            "desktop_notifications",
+            *User.AGENT_PREFERENCES,
             "signature",
         ]
         widgets = {"signature": forms.Textarea(attrs={"rows": 4})}
