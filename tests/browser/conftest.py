@@ -23,9 +23,12 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(items):
+    # A conftest hook sees every collected test, not only this folder's.
+    here = Path(__file__).parent
     for item in items:
-        item.add_marker(pytest.mark.browser)
-        item.add_marker(pytest.mark.slow)
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -38,6 +38,16 @@ def test_new_mail_ticket_gets_an_acknowledgement_marked_automatic(queue, custome
     assert any(mime == "text/html" for _, mime in ack.alternatives)
 
 
+def test_the_acknowledgement_is_written_in_the_customers_language(queue, customer, mailoutbox, on_commit):
+    customer.language = "pl"
+    customer.save()
+    with on_commit():
+        ingest.receive(make_mail(subject="Drukarka", message_id="<pl@acme.example>"), source="pipe")
+    ack = by_recipient(mailoutbox)[customer.email]
+    assert "Otrzymaliśmy Państwa zgłoszenie: Drukarka" in ack.subject
+    assert "Sprawdź status zgłoszenia:" in ack.body
+
+
 @pytest.mark.parametrize(
     "headers",
     [

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from accounts import language
 from accounts.forms import ThrottledLoginForm
@@ -20,7 +20,7 @@ class AgentAuthenticationForm(ThrottledLoginForm):
 
     error_messages = {
         **ThrottledLoginForm.error_messages,
-        "customer": _l("This is the agent panel. Customers sign in at the customer panel: %(url)s"),
+        "customer": gettext_lazy("This is the agent panel. Customers sign in at the customer panel: %(url)s"),
     }
 
     def confirm_login_allowed(self, user):
@@ -58,13 +58,13 @@ password_change = agent_required(
     auth_views.PasswordChangeView.as_view(
         template_name="agent/auth/form.html",
         success_url=reverse_lazy("agent:password_change_done"),
-        extra_context={"title": _l("Change password")},
+        extra_context={"title": gettext_lazy("Change password")},
     )
 )
 password_change_done = agent_required(
     auth_views.PasswordChangeDoneView.as_view(
         template_name="agent/auth/message.html",
-        extra_context={"title": _l("Password changed"), "text": _l("Your password was changed.")},
+        extra_context={"title": gettext_lazy("Password changed"), "text": gettext_lazy("Your password was changed.")},
     )
 )
 password_reset = auth_views.PasswordResetView.as_view(
@@ -73,23 +73,26 @@ password_reset = auth_views.PasswordResetView.as_view(
     email_template_name="agent/auth/password_reset_email.txt",
     subject_template_name="agent/auth/password_reset_subject.txt",
     success_url=reverse_lazy("agent:password_reset_done"),
-    extra_context={"title": _l("Reset your password")},
+    extra_context={"title": gettext_lazy("Reset your password")},
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="agent/auth/message.html",
     extra_context={
-        "title": _l("Check your mail"),
-        "text": _l("If an account exists for that address, we sent a link to set a new password."),
+        "title": gettext_lazy("Check your mail"),
+        "text": gettext_lazy("If an account exists for that address, we sent a link to set a new password."),
     },
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name="agent/auth/form.html",
     success_url=reverse_lazy("agent:password_reset_complete"),
-    extra_context={"title": _l("Set a new password")},
+    extra_context={"title": gettext_lazy("Set a new password")},
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="agent/auth/message.html",
-    extra_context={"title": _l("Password set"), "text": _l("Your password was set. You can sign in now.")},
+    extra_context={
+        "title": gettext_lazy("Password set"),
+        "text": gettext_lazy("Your password was set. You can sign in now."),
+    },
 )
 
 

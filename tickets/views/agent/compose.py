@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from tickets import canned, services
@@ -21,10 +21,10 @@ from tickets.views.agent.base import agent_required, back_to_ticket, message_for
 
 KINDS = {
     # kind: (right needed, channel, visible to the customer, page title)
-    "reply": (perms.RW, Article.Channel.EMAIL, True, _l("Reply")),
-    "note": (perms.NOTE, Article.Channel.NOTE, False, _l("Internal note")),
-    "phone": (perms.NOTE, Article.Channel.PHONE, True, _l("Phone note")),
-    "forward": (perms.RW, Article.Channel.EMAIL, False, _l("Forward")),
+    "reply": (perms.RW, Article.Channel.EMAIL, True, gettext_lazy("Reply")),
+    "note": (perms.NOTE, Article.Channel.NOTE, False, gettext_lazy("Internal note")),
+    "phone": (perms.NOTE, Article.Channel.PHONE, True, gettext_lazy("Phone note")),
+    "forward": (perms.RW, Article.Channel.EMAIL, False, gettext_lazy("Forward")),
 }
 
 

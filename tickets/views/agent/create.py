@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Company, User
@@ -16,7 +16,7 @@ from tickets.forms.compose import NewCustomerForm, TicketCreateForm, to_file_inp
 from tickets.models import Article
 from tickets.views.agent.base import agent_required, back_to_ticket, message_for, status_for
 
-KINDS = {"phone": _l("New phone ticket"), "email": _l("New email ticket")}
+KINDS = {"phone": gettext_lazy("New phone ticket"), "email": gettext_lazy("New email ticket")}
 
 
 @agent_required

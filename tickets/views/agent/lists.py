@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tickets import permissions as perms
@@ -17,11 +17,11 @@ from tickets.views.agent.base import agent_required, message_for
 from tickets.views.agent.paging import paginate
 
 SCOPES = {
-    "queues": _l("Queue view"),
-    "status": _l("Status view"),
-    "mine": _l("My tickets"),
-    "watched": _l("Watched tickets"),
-    "escalated": _l("Escalations"),
+    "queues": gettext_lazy("Queue view"),
+    "status": gettext_lazy("Status view"),
+    "mine": gettext_lazy("My tickets"),
+    "watched": gettext_lazy("Watched tickets"),
+    "escalated": gettext_lazy("Escalations"),
 }
 
 
