@@ -17,23 +17,24 @@ log = logging.getLogger(__name__)
 
 
 def poll_account_now(account: MailAccount) -> dict | None:
+    """Poll one account, and keep its health fields current for the admin list and the failure alert."""
     from mailgateway import ingest
     from mailgateway.sources import imap, maildir
 
-    if account.kind == MailAccount.Kind.MAILDIR:
-        now = timezone.now()
-        try:
-            stats = maildir.poll(account)
-        except Exception as exc:
-            MailAccount.objects.filter(pk=account.pk).update(last_polled_at=now, last_error=str(exc))
-            MailAccount.objects.filter(pk=account.pk, failing_since__isnull=True).update(failing_since=now)
-            return None
+    source = maildir if account.kind == MailAccount.Kind.MAILDIR else imap
+    now = timezone.now()
+    try:
+        stats = source.poll(account)
+    except Exception as exc:
+        log.warning("polling %s failed: %s", account, exc)
+        MailAccount.objects.filter(pk=account.pk).update(last_polled_at=now, last_error=f"{type(exc).__name__}: {exc}")
+        MailAccount.objects.filter(pk=account.pk, failing_since__isnull=True).update(failing_since=now)
+        stats = None
+    else:
         MailAccount.objects.filter(pk=account.pk).update(
             last_polled_at=now, last_success_at=now, failing_since=None, last_error="", alert_sent_at=None
         )
-    else:
-        stats = imap.poll_and_record(account)
-    ingest.retry_pending(account)
+    ingest.retry_pending(account)  # mail already stored needs no server
     return stats
 
 

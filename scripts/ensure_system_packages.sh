@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages the integration tests need, only those that are missing:
 # Redis, Dovecot (IMAP tests), Chromium (browser tests), fonts and Pango (WeasyPrint PDFs),
-# gettext (the test that the translation catalogues match the marked strings),
+# gettext (the test that the translation catalogues match the marked strings), openssl (the IMAP TLS tests),
 # and PostgreSQL when no PostgreSQL server binaries are found at all.
 set -euo pipefail
 
-PACKAGES=(redis-server dovecot-imapd chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 gettext)
+PACKAGES=(redis-server dovecot-imapd chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 gettext openssl)
 
 have_postgres() {
     command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1 && return 0

@@ -4,7 +4,6 @@ import logging
 import ssl
 
 from django.conf import settings
-from django.utils import timezone
 from imapclient import IMAPClient
 
 from mailgateway import ingest
@@ -122,20 +121,4 @@ def poll(account: MailAccount, *, limit: int = 1000) -> dict:
             client.logout()
         except Exception:  # the connection may already be gone
             log.debug("IMAP logout failed", exc_info=True)
-    return stats
-
-
-def poll_and_record(account: MailAccount) -> dict | None:
-    """Poll, and keep the account's health fields current for the failure alert."""
-    now = timezone.now()
-    try:
-        stats = poll(account)
-    except Exception as exc:
-        log.warning("polling %s failed: %s", account, exc)
-        MailAccount.objects.filter(pk=account.pk).update(last_polled_at=now, last_error=f"{type(exc).__name__}: {exc}")
-        MailAccount.objects.filter(pk=account.pk, failing_since__isnull=True).update(failing_since=now)
-        return None
-    MailAccount.objects.filter(pk=account.pk).update(
-        last_polled_at=now, last_success_at=now, failing_since=None, last_error="", alert_sent_at=None
-    )
     return stats

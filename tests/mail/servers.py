@@ -35,11 +35,23 @@ class Dovecot:
 
     def __init__(self):
         self.root = Path(tempfile.mkdtemp(prefix="helpdesk-dovecot-"))
-        self.port = free_port()
+        self.port = free_port()  # plain IMAP, STARTTLS offered
+        self.tls_port = free_port()  # IMAPS
+        self.cert = self.root / "cert.pem"  # self-signed for 127.0.0.1: trust it with SSL_CERT_FILE
         self.process = None
+
+    def make_certificate(self) -> None:
+        key = self.root / "key.pem"
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(self.cert)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        os.chmod(key, 0o644)
 
     def start(self) -> "Dovecot":
         os.chmod(self.root, 0o755)
+        self.make_certificate()
         mail_user = pwd.getpwnam("dovecot")
         maildir = self.root / "mail"
         maildir.mkdir()
@@ -55,7 +67,10 @@ listen = 127.0.0.1
 base_dir = {self.root}/run
 state_dir = {self.root}/state
 log_path = {self.root}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{self.cert}
+ssl_key = <{self.root}/key.pem
+ssl_dh = </usr/share/dovecot/dh.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 1
@@ -74,7 +89,8 @@ service imap-login {{
     port = {self.port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {self.tls_port}
   }}
 }}
 service stats {{
@@ -92,6 +108,7 @@ service stats {{
         )
         try:
             wait_for_port(self.port)
+            wait_for_port(self.tls_port)
         except RuntimeError:
             self.stop()
             raise RuntimeError("dovecot did not start: " + self.log())

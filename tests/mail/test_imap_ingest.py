@@ -5,6 +5,7 @@ import pytest
 from mailgateway import ingest
 from mailgateway.models import InboundMessage
 from mailgateway.sources import imap as imap_source
+from mailgateway.tasks import poll_account_now
 from tests.mail.helpers import make_mail
 from tickets.models import Article, Ticket
 
@@ -130,7 +131,7 @@ def test_login_failure_is_recorded_for_the_alert(imap, imap_account):
     imap_account.password = "wrong"
     imap_account.save()
 
-    assert imap_source.poll_and_record(imap_account) is None
+    assert poll_account_now(imap_account) is None
 
     imap_account.refresh_from_db()
     assert imap_account.failing_since is not None
@@ -162,3 +163,31 @@ def test_plaintext_imap_is_refused_for_a_remote_host():
     account = MailAccount(name="x", host="imap.example.com", username="u", security="none")
     with pytest.raises(ValidationError):
         account.full_clean()
+
+
+@pytest.mark.parametrize("security", ["tls", "starttls"])
+def test_mail_is_fetched_over_tls_and_starttls(imap, imap_account, queue, customer, monkeypatch, security):
+    monkeypatch.setenv("SSL_CERT_FILE", str(imap.cert))  # the test server's self-signed certificate
+    imap_account.security = security
+    imap_account.port = imap.tls_port if security == "tls" else imap.port
+    imap_account.save()
+    imap.append(make_mail(subject="Over TLS"))
+
+    assert poll_account_now(imap_account)["imported"] == 1
+    assert Ticket.objects.get().title == "Over TLS"
+
+
+@pytest.mark.parametrize("security", ["tls", "starttls"])
+def test_an_untrusted_certificate_is_refused_and_the_mail_stays(imap, imap_account, monkeypatch, security):
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    imap_account.security = security
+    imap_account.port = imap.tls_port if security == "tls" else imap.port
+    imap_account.save()
+    imap.append(make_mail(subject="Not over a forged line"))
+
+    assert poll_account_now(imap_account) is None
+
+    imap_account.refresh_from_db()
+    assert "CERTIFICATE_VERIFY_FAILED" in imap_account.last_error and imap_account.failing_since
+    assert not Ticket.objects.exists() and not InboundMessage.objects.exists()
+    assert len(server_flags(imap)) == 1
