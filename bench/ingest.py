@@ -8,18 +8,13 @@ Not part of the test suite (timing belongs here, not in tests). See bench/README
 """
 
 import argparse
-import os
 import random
-import resource
-import sys
 import tempfile
 import time
 from contextlib import ExitStack
 from email.message import EmailMessage
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _setup import peak_rss_mb, setup_django
 
 BODIES = [
     ("utf-8", "The printer on the second floor prints blank pages since this morning."),
@@ -47,35 +42,6 @@ def generate(count: int, seed: int = 7):
                 filename=f"scan-{n}.pdf",
             )  # fmt: skip
         yield message
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def setup_django(stack: ExitStack, media: str) -> None:
-    if not os.environ.get("DATABASE_URL"):
-        from tests.infra.servers import PostgresServer
-
-        server = stack.enter_context(PostgresServer())
-        os.environ["DATABASE_URL"] = server.url
-    os.environ["MEDIA_ROOT"] = media
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        sys.exit("bench/ingest.py measures PostgreSQL; DATABASE_URL points elsewhere.")
-    settings.MEDIA_ROOT = media
-    call_command("migrate", verbosity=0)
-    # Measure ingestion alone: no acknowledgements or notifications queued for 10,000 test senders.
-    from tickets import events
-
-    events._handlers.clear()
 
 
 def run_direct(messages, replies_every: int) -> tuple[int, float]:
@@ -125,7 +91,11 @@ def main() -> None:
     args = parser.parse_args()
 
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="helpdesk-bench-") as media:
-        setup_django(stack, media)
+        setup_django(stack, media, "ingest.py")
+        # Measure ingestion alone: no acknowledgements or notifications queued for 10,000 test senders.
+        from tickets import events
+
+        events._handlers.clear()
         from tests.factories import QueueFactory
         from tickets.models import Article, Ticket
 

@@ -14,6 +14,7 @@ from accounts.models import Company, User
 from tickets import permissions as perms
 from tickets.catalog import OPEN_STATE_TYPES
 from tickets.models import Category, Priority, State, Tag, Ticket
+from tickets.queries import open_state_ids
 
 STATUS_CHOICES = [("open", _("open")), ("closed", _("closed")), ("all", _("all"))]
 
@@ -28,7 +29,9 @@ class TicketFilter(django_filters.FilterSet):
     responsible = django_filters.ModelChoiceFilter(label=_("Responsible"), queryset=User.agents.filter(is_active=True))
     customer = django_filters.CharFilter(label=_("Customer"), method="filter_customer")
     company = django_filters.ModelChoiceFilter(label=_("Company"), queryset=Company.objects.all())
-    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.filter(is_active=True))
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True).select_related("parent")
+    )
     tags = django_filters.ModelMultipleChoiceFilter(
         label=_("Tags"), queryset=Tag.objects.all(), to_field_name="name", method="filter_tags"
     )
@@ -46,8 +49,9 @@ class TicketFilter(django_filters.FilterSet):
         model = Ticket
         fields: list[str] = []
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, open_ids: list[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.open_ids = open_ids
         self.filters["queue"].queryset = perms.queues_for(user, perms.RO)
         for name in ("owner", "responsible"):
             self.filters[name].field.label_from_instance = lambda u: u.display_name()
@@ -57,8 +61,8 @@ class TicketFilter(django_filters.FilterSet):
         return qs.filter(Q(number=value) | Q(title__icontains=value)) if value else qs
 
     def filter_status(self, qs, name, value):
-        if value == "open":
-            return qs.filter(state__type__in=OPEN_STATE_TYPES)
+        if value == "open":  # the ids, not the join: see queries.open_state_ids
+            return qs.filter(state_id__in=open_state_ids() if self.open_ids is None else self.open_ids)
         if value == "closed":
             return qs.exclude(state__type__in=OPEN_STATE_TYPES)
         return qs

@@ -52,7 +52,8 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
     params = request.GET.copy()
     if "status" not in params and scope != "status":
         params["status"] = "open"
-    flt = TicketFilter(params, queryset=_scoped(user, scope, queue_id), user=user)
+    open_ids = queries.open_state_ids()
+    flt = TicketFilter(params, queryset=_scoped(user, scope, queue_id), user=user, open_ids=open_ids)
     sort, order = queries.ordering(request.GET.get("sort") or ("escalation" if scope == "escalated" else None))
     qs = flt.qs.order_by(*order)
     page = paginate(qs, request.GET)
@@ -63,7 +64,7 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
     ctx = {
         "scope": scope,
         "scope_title": SCOPES[scope],
-        "tree": queries.queue_tree(user),
+        "tree": queries.queue_tree(user, open_ids),
         "current_queue": current_queue,
         "filter": flt,
         "page": page,
@@ -93,7 +94,8 @@ def bulk(request):
                 messages.error(request, e)
         return redirect(back)
     data = form.cleaned_data
-    tickets = list(queries.visible_tickets(user).filter(pk__in=data["tickets"]))
+    chosen = queries.visible_tickets(user).select_related("company", "responsible").filter(pk__in=data["tickets"])
+    tickets = list(chosen)
     done, failed = 0, []
     for ticket in tickets:
         try:
