@@ -28,7 +28,7 @@ class TicketFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=User.agents.filter(is_active=True))
     responsible = django_filters.ModelChoiceFilter(label=_("Responsible"), queryset=User.agents.filter(is_active=True))
     customer = django_filters.CharFilter(label=_("Customer"), method="filter_customer")
-    company = django_filters.ModelChoiceFilter(label=_("Company"), queryset=Company.objects.all())
+    company = django_filters.CharFilter(label=_("Company"), method="filter_company")
     category = django_filters.ModelChoiceFilter(
         label=_("Category"), queryset=Category.objects.filter(is_active=True).select_related("parent")
     )
@@ -67,15 +67,24 @@ class TicketFilter(django_filters.FilterSet):
             return qs.exclude(state__type__in=OPEN_STATE_TYPES)
         return qs
 
+    # Customers and companies are looked up first (one small query): matching through the join
+    # leaves PostgreSQL unable to guess how few tickets match, and it walks the whole list instead.
+    LOOKUP_CAP = 500
+
     def filter_customer(self, qs, name, value):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(
-            Q(customer__username__iexact=value)
-            | Q(customer__email__icontains=value)
-            | Q(customer__last_name__icontains=value)
-        )
+        match = Q(username__iexact=value) | Q(email__icontains=value) | Q(last_name__icontains=value)
+        ids = list(User.customers.filter(match).values_list("pk", flat=True)[: self.LOOKUP_CAP])
+        return qs.filter(customer_id__in=ids)
+
+    def filter_company(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        ids = list(Company.objects.filter(name__icontains=value).values_list("pk", flat=True)[: self.LOOKUP_CAP])
+        return qs.filter(company_id__in=ids)
 
     def filter_tags(self, qs, name, value):
         if not value:

@@ -93,6 +93,7 @@ class Ticket(models.Model):
             models.Index(fields=["owner", "state"], name="ticket_owner_state"),
             models.Index(fields=["customer", "-created"], name="ticket_customer_created"),
             models.Index(fields=["company", "-created"], name="ticket_company_created"),
+            models.Index(fields=["title", "id"], name="ticket_title_id"),  # the list sorted by title
         ]
 
     def __str__(self):

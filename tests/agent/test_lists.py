@@ -42,6 +42,34 @@ def test_filters_narrow_the_list(agent_client, queue):
         assert high.title in html and low.title not in html
 
 
+def test_customer_and_company_filters_match_by_name(agent_client, queue):
+    from tests.factories import CompanyFactory, CustomerFactory
+
+    nancy = CustomerFactory(
+        username="nancy", email="nancy@northwind.example", last_name="Davolio", company=CompanyFactory(name="Northwind")
+    )
+    theirs = TicketFactory(queue=queue, title="Northwind printer", customer=nancy)
+    other = TicketFactory(queue=queue, title="Someone else's")
+    for params in ({"customer": "nancy"}, {"customer": "davol"}, {"customer": "@northwind"}, {"company": "northw"}):
+        html = agent_client.get(reverse("agent:queues"), params).content.decode()
+        assert theirs.title in html and other.title not in html, params
+    html = agent_client.get(reverse("agent:queues"), {"company": "no such firm"}).content.decode()
+    assert theirs.title not in html and other.title not in html
+
+
+def test_navbar_search_opens_the_ticket_with_that_number_even_closed(agent_client, queue, other_queue):
+    closed = TicketFactory(queue=queue, title="Done and dusted", state=state("closed successful"))
+    hidden = TicketFactory(queue=other_queue, title="Not for you")
+    response = agent_client.get(reverse("agent:queues"), {"jump": "1", "status": "all", "q": f" {closed.number} "})
+    assert response.status_code == 302 and response.url == reverse("agent:ticket", args=[closed.pk])
+    # A number outside the agent's queues is a list with no match, like any other text.
+    response = agent_client.get(reverse("agent:queues"), {"jump": "1", "status": "all", "q": hidden.number})
+    assert response.status_code == 200 and hidden.title not in response.content.decode()
+    # A title search from the same box lists what matches.
+    response = agent_client.get(reverse("agent:queues"), {"jump": "1", "status": "all", "q": "dusted"})
+    assert response.status_code == 200 and closed.title in response.content.decode()
+
+
 def test_closed_tickets_are_hidden_unless_asked_for(agent_client, queue):
     closed = TicketFactory(queue=queue, title="Done and dusted", state=state("closed successful"))
     assert closed.title not in agent_client.get(reverse("agent:queues")).content.decode()

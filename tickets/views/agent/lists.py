@@ -49,6 +49,11 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
         current_queue = perms.queues_for(user, perms.RO).filter(pk=queue_id).first()
         if current_queue is None:
             raise Http404("No such queue")
+    number = request.GET.get("q", "").strip() if request.GET.get("jump") else ""
+    if number:  # the navbar search: a ticket number opens that ticket, open or closed
+        hit = perms.tickets_for(user, perms.RO).filter(number=number).values_list("pk", flat=True).first()
+        if hit:
+            return redirect("agent:ticket", hit)
     params = request.GET.copy()
     if "status" not in params and scope != "status":
         params["status"] = "open"
