@@ -47,7 +47,7 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 900}, locale="en-US")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # generous: CI runs these beside another test worker on 2 cores
     page = context.new_page()
     yield page
     context.close()

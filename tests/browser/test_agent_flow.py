@@ -53,6 +53,7 @@ def test_agent_takes_replies_with_canned_response_and_closes(page, agent, queue,
     screenshot(page, "agent-zoom")
 
     page.click("button.accordion-button:has-text('State')")
+    page.wait_for_selector("#act-state.show")  # the accordion has finished opening
     page.select_option("#act-state select[name=state]", label="closed successful")
     page.click("#act-state button[type=submit]")
     page.wait_for_selector("text=State changed to closed successful.")
