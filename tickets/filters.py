@@ -73,18 +73,15 @@ class TicketFilter(django_filters.FilterSet):
 
     def filter_customer(self, qs, name, value):
         value = value.strip()
-        if not value:
-            return qs
         match = Q(username__iexact=value) | Q(email__icontains=value) | Q(last_name__icontains=value)
-        ids = list(User.customers.filter(match).values_list("pk", flat=True)[: self.LOOKUP_CAP])
-        return qs.filter(customer_id__in=ids)
+        return self._by_ids(qs, "customer_id", User.customers.filter(match)) if value else qs
 
     def filter_company(self, qs, name, value):
         value = value.strip()
-        if not value:
-            return qs
-        ids = list(Company.objects.filter(name__icontains=value).values_list("pk", flat=True)[: self.LOOKUP_CAP])
-        return qs.filter(company_id__in=ids)
+        return self._by_ids(qs, "company_id", Company.objects.filter(name__icontains=value)) if value else qs
+
+    def _by_ids(self, qs, column, matches):
+        return qs.filter(**{f"{column}__in": list(matches.values_list("pk", flat=True)[: self.LOOKUP_CAP])})
 
     def filter_tags(self, qs, name, value):
         if not value:

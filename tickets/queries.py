@@ -6,6 +6,7 @@ and starts from tickets.permissions so an agent never reads outside their queues
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -49,6 +50,14 @@ def open_state_ids() -> list[int]:
     a million) from the column statistics and picks the (queue, state, -updated) index.
     """
     return list(State.objects.filter(type__in=OPEN_STATE_TYPES).values_list("pk", flat=True))
+
+
+def ticket_by_number(user, text: str, perm: str = perms.RO) -> Ticket | None:
+    """The ticket whose number `text` is ("2026…", "#2026…" or "Ticket#2026…"), if `user` may `perm` it."""
+    number = text.strip().lstrip("#").removeprefix(settings.HELPDESK_TICKET_HOOK)
+    if not number:
+        return None
+    return perms.tickets_for(user, perm).filter(number=number).select_related("queue", "state").first()
 
 
 # What the ticket tables show (agent/fragments/ticket_table.html, mini_table.html). Every further

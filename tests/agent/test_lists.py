@@ -62,6 +62,9 @@ def test_navbar_search_opens_the_ticket_with_that_number_even_closed(agent_clien
     hidden = TicketFactory(queue=other_queue, title="Not for you")
     response = agent_client.get(reverse("agent:queues"), {"jump": "1", "status": "all", "q": f" {closed.number} "})
     assert response.status_code == 302 and response.url == reverse("agent:ticket", args=[closed.pk])
+    for typed in (f"#{closed.number}", f"Ticket#{closed.number}"):
+        response = agent_client.get(reverse("agent:queues"), {"jump": "1", "status": "all", "q": typed})
+        assert response.status_code == 302 and response.url == reverse("agent:ticket", args=[closed.pk])
     # A number outside the agent's queues is a list with no match, like any other text.
     response = agent_client.get(reverse("agent:queues"), {"jump": "1", "status": "all", "q": hidden.number})
     assert response.status_code == 200 and hidden.title not in response.content.decode()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from tickets import permissions as perms
+from tickets import queries
 from tickets.models import Category, CustomField, Priority, State, StateType, Ticket, TicketLink
 
 
@@ -130,11 +131,7 @@ class TicketNumberField(forms.CharField):
 
 
 def _find_ticket(user, number: str, perm=perms.RO):
-    number = number.strip().lstrip("#")
-    from django.conf import settings
-
-    number = number.removeprefix(settings.HELPDESK_TICKET_HOOK)
-    ticket = perms.tickets_for(user, perm).filter(number=number).select_related("queue", "state").first()
+    ticket = queries.ticket_by_number(user, number, perm)
     if ticket is None:
         raise forms.ValidationError(_("No ticket with that number that you can see."))
     return ticket

@@ -49,11 +49,10 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
         current_queue = perms.queues_for(user, perms.RO).filter(pk=queue_id).first()
         if current_queue is None:
             raise Http404("No such queue")
-    number = request.GET.get("q", "").strip() if request.GET.get("jump") else ""
-    if number:  # the navbar search: a ticket number opens that ticket, open or closed
-        hit = perms.tickets_for(user, perms.RO).filter(number=number).values_list("pk", flat=True).first()
+    if request.GET.get("jump"):  # the navbar search: a ticket number opens that ticket, open or closed
+        hit = queries.ticket_by_number(user, request.GET.get("q", ""))
         if hit:
-            return redirect("agent:ticket", hit)
+            return redirect("agent:ticket", hit.pk)
     params = request.GET.copy()
     if "status" not in params and scope != "status":
         params["status"] = "open"
