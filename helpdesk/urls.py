@@ -1,4 +1,6 @@
-from django.conf import settings
+"""The URL tree. Media files (attachments, raw mail) have no URL of their own, not even in
+DEBUG: they are served only by views that check who may see the ticket they belong to."""
+
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -10,8 +12,3 @@ urlpatterns = [
     path("customer/", include("tickets.urls_customer")),
     path("", RedirectView.as_view(url="/customer/", permanent=False)),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

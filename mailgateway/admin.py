@@ -63,7 +63,7 @@ class MailAccountAdmin(admin.ModelAdmin):
     @admin.display(description=_("health"))
     def health(self, obj):
         if obj.failing_since:
-            return format_html('<span style="color:#dc3545">{}</span>', _("failing"))
+            return format_html('<span class="helpdesk-failing">{}</span>', _("failing"))
         return _("ok") if obj.last_success_at else "—"
 
     @admin.action(description=_("Fetch mail now"))
@@ -110,7 +110,7 @@ class InboundMessageAdmin(admin.ModelAdmin):
             data = handle.read(RAW_PREVIEW + 1)
         text = data[:RAW_PREVIEW].decode("utf-8", errors="replace")
         more = _("… (cut, %(size)s bytes in all)") % {"size": obj.size} if len(data) > RAW_PREVIEW else ""
-        return format_html('<pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}{}</pre>', text, more)
+        return format_html('<pre class="helpdesk-raw-mail">{}{}</pre>', text, more)
 
     @admin.action(description=_("Reprocess the selected messages"), permissions=["view"])
     def reprocess(self, request, queryset):

@@ -11,6 +11,13 @@
     }
   });
 
+  // Priority badges carry their colour in data-color (no style attributes under the CSP).
+  htmx.onLoad(function (root) {
+    root.querySelectorAll(".priority-badge[data-color]").forEach(function (badge) {
+      badge.style.backgroundColor = badge.dataset.color;
+    });
+  });
+
   // Sound and desktop notifications.
   var box = document.getElementById("agent-notify");
   if (box) {

@@ -2,14 +2,13 @@
 
 import re
 
-import nh3
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from tickets.catalog import StateType
-from tickets.sanitize import _SCHEMES
+from tickets.sanitize import display_html
 
 register = template.Library()
 
@@ -28,18 +27,12 @@ def split_quote(text: str) -> tuple[str, str]:
     return text or "", ""
 
 
-def _no_remote(tag: str, attr: str, value: str):
-    if tag == "img" and attr == "src" and not value.startswith("cid:"):
-        return None  # remote images are not loaded
-    return value
-
-
 @register.filter
 def mail_html(html: str):
     """Stored HTML is sanitised already; clean again on display, drop remote images, fold the quoted part."""
     if not html:
         return ""
-    cleaned = nh3.clean(html, url_schemes=_SCHEMES, attribute_filter=_no_remote)
+    cleaned = display_html(html)
     at = cleaned.find("<blockquote")
     if at > 0:
         summary = escape(gettext("Show quoted text"))
@@ -68,7 +61,8 @@ def state_badge(state):
 @register.simple_tag
 def priority_badge(priority):
     color = priority.color if re.fullmatch(r"#[0-9a-fA-F]{3,8}", priority.color or "") else "#6c757d"
-    return format_html('<span class="badge priority-badge" style="background:{}">{}</span>', color, priority.name)
+    # The colour is applied by agent.js: the Content-Security-Policy allows no style attributes.
+    return format_html('<span class="badge priority-badge" data-color="{}">{}</span>', color, priority.name)
 
 
 @register.simple_tag

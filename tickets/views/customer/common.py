@@ -28,23 +28,6 @@ def customer_required(view):
     return wrapper
 
 
-# Pages that show message HTML: no remote images or styles (tracking pixels), no foreign scripts.
-PAGE_CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
-
-
-def with_page_csp(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response.setdefault("Content-Security-Policy", PAGE_CSP)
-        return response
-
-    return wrapper
-
-
 # One-time form tokens: a second POST of the same form does not act twice.
 
 

@@ -62,7 +62,6 @@ def _status_ticket(token) -> tuple[Ticket, str]:
     return _ticket(grant.ticket_id), grant.email
 
 
-@common.with_page_csp
 def ticket_status(request, token):
     ticket, email = _status_ticket(token)
     context = ticket_context(ticket, status_token=token, requester_email=email)

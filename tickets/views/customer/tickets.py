@@ -139,7 +139,6 @@ def _render_detail(request, ticket, status=200, **forms):
     return render(request, "customer/ticket_detail.html", context, status=status)
 
 
-@common.with_page_csp
 @common.customer_required
 def ticket_detail(request, pk):
     ticket = permissions.get_ticket_for_customer(request.user, pk)
@@ -147,7 +146,6 @@ def ticket_detail(request, pk):
 
 
 @require_POST
-@common.with_page_csp
 @common.customer_required
 def ticket_reply(request, pk):
     ticket = permissions.get_ticket_for_customer(request.user, pk)
@@ -201,7 +199,6 @@ def ticket_reopen(request, pk):
 
 
 @require_POST
-@common.with_page_csp
 @common.customer_required
 def ticket_rate(request, pk):
     ticket = permissions.get_ticket_for_customer(request.user, pk)
