@@ -3,12 +3,15 @@
 One foreground command. Ctrl-C (or SIGTERM) stops every process it started; if one of
 them exits on its own, the others are stopped too and the exit code says so.
 
-Environment: PORT (default 8000), HELPDESK_BIND (default 0.0.0.0), and everything
-helpdesk/settings.py reads (DATABASE_URL, REDIS_URL, ... ; none is needed).
+Environment: PORT (default 8000), HELPDESK_BIND (default 127.0.0.1: the demo, with its
+published passwords, is reachable from this machine only; another address opens it to the
+network, with a warning), and everything helpdesk/settings.py reads (DATABASE_URL,
+REDIS_URL, ... ; none is needed).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import socket
@@ -20,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PORT = int(os.environ.get("PORT", "8000"))
-BIND = os.environ.get("HELPDESK_BIND", "0.0.0.0")
+BIND = os.environ.get("HELPDESK_BIND", "127.0.0.1")
 STOP_GRACE = 10.0
 DEMO_LOGINS = [
     ("admin", "demo", "administrator: Django admin at /admin/"),
@@ -46,6 +49,21 @@ def say(message: str) -> None:
 def manage(*args: str) -> None:
     say("manage.py " + " ".join(args))
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
+
+
+def exposure_warning(bind: str) -> str | None:
+    """A warning when `bind` lets other machines reach the demo (and its published passwords)."""
+    try:
+        if ipaddress.ip_address(bind.strip("[]")).is_loopback:
+            return None
+    except ValueError:
+        if bind == "localhost":
+            return None
+    return (
+        f"WARNING: HELPDESK_BIND={bind} makes this demo reachable from the network, with its published "
+        "passwords (admin/demo, agent/demo, customer/demo). Use it only on a network you trust, and "
+        "add this machine's name to ALLOWED_HOSTS."
+    )
 
 
 def port_in_use(port: int) -> bool:
@@ -87,6 +105,7 @@ def _signal_group(process: subprocess.Popen, sig: int) -> None:
 def print_banner() -> None:
     lines = [
         f"The helpdesk is running: http://127.0.0.1:{PORT}/",
+        *([f"Listening on {BIND}: reachable from the network (HELPDESK_BIND)."] if exposure_warning(BIND) else []),
         "Demo logins (demo data only, never in production):",
         *(f"  {user:<9} password {password:<5} {what}" for user, password, what in DEMO_LOGINS),
         "Press Ctrl-C to stop the web server, the worker and beat.",
@@ -121,6 +140,9 @@ def main() -> int:
         Path(os.environ.get("HELPDESK_VAR_DIR", ROOT / "var")).mkdir(parents=True, exist_ok=True)
         # Links in the demo's mails point at this server unless the address is configured.
         os.environ.setdefault("HELPDESK_BASE_URL", f"http://127.0.0.1:{PORT}")
+        warning = exposure_warning(BIND)
+        if warning:
+            print(f"\n{warning}\n", file=sys.stderr, flush=True)
         manage("migrate", "--noinput")
         manage("load_demo")
         processes["web"] = start("web", [sys.executable, "manage.py", "runserver", f"{BIND}:{PORT}"])

@@ -5,6 +5,8 @@ free port with var/ in a temporary folder, as a terminal would: in its own sessi
 Ctrl-C sent to the whole foreground process group.
 """
 
+import importlib.util
+import ipaddress
 import os
 import re
 import signal
@@ -13,6 +15,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from stat import S_IMODE
 
 import pytest
 
@@ -27,6 +30,7 @@ pytestmark = pytest.mark.slow
 
 class MakeRun:
     def __init__(self, var_dir: Path):
+        self.var_dir = var_dir
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
         env.update(PORT=str(self.port), HELPDESK_VAR_DIR=str(var_dir), PYTHONUNBUFFERED="1")
@@ -91,6 +95,21 @@ class MakeRun:
                 continue
 
 
+def listening_addresses(port: int) -> set[str]:
+    """The IPv4/IPv6 addresses on which something listens on `port` (from /proc/net/tcp*)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                raw = bytes.fromhex(address)
+                # The kernel prints each 32-bit word in host (little-endian) order.
+                words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+                found.add(str(ipaddress.ip_address(words)))
+    return found
+
+
 @pytest.fixture(scope="module")
 def var_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("make-run-var")
@@ -122,6 +141,11 @@ def test_make_run_serves_the_helpdesk_with_demo_logins_and_ctrl_c_stops_everythi
         assert re.search(rf"^\s+{login}\s+password demo", run.output, re.MULTILINE)
     assert "beat: Starting" in run.output
 
+    assert listening_addresses(run.port) == {"127.0.0.1"}  # the demo is not on the network
+    assert "reachable from the network" not in run.output
+    key_file = run.var_dir / "secret_key"
+    assert S_IMODE(key_file.stat().st_mode) == 0o600 and len(key_file.read_text().strip()) >= 50
+
     os.killpg(run.process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     run.process.wait(timeout=STOP_TIMEOUT)
     time.sleep(0.5)
@@ -142,3 +166,22 @@ def test_when_one_process_dies_make_run_stops_the_others_and_fails(make_run):
     assert run.process.returncode != 0
     assert "web exited with code" in run.output
     assert run.processes_left() == []
+
+
+def _run_script():
+    spec = importlib.util.spec_from_file_location("make_run_script", ROOT / "scripts" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.smoke
+def test_make_run_listens_on_loopback_unless_told_otherwise_and_then_warns(monkeypatch):
+    monkeypatch.delenv("HELPDESK_BIND", raising=False)
+    script = _run_script()
+
+    assert script.BIND == "127.0.0.1"
+    for private in ("127.0.0.1", "::1", "[::1]", "localhost"):
+        assert script.exposure_warning(private) is None
+    for open_to_all in ("0.0.0.0", "192.168.1.20", "::"):
+        assert "reachable from the network" in script.exposure_warning(open_to_all)
