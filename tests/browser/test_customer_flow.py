@@ -1,6 +1,7 @@
 """A customer's whole visit in headless Chromium: file, follow, get an answer, close, rate."""
 
 import pytest
+from playwright.sync_api import expect
 
 from reports.models import SatisfactionRating
 from tests.factories import PASSWORD
@@ -73,7 +74,7 @@ def test_language_picker_switches_the_panel_language(page, customer, own_ticket_
     page.click("button[type=submit]")
     page.goto(f"/customer/tickets/{own_ticket_for_browser.pk}/")
     page.select_option("#language-picker", "pl")
-    page.wait_for_function("document.documentElement.lang === 'pl'")
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
     assert page.url.endswith(f"/customer/tickets/{own_ticket_for_browser.pk}/")
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
