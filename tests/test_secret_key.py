@@ -4,13 +4,14 @@ A development installation makes its own random key on first start, in the var f
 (mode 0600), and keeps using it; production still has to set SECRET_KEY.
 """
 
+import re
 import stat
 
 import pytest
 from django.core import signing
 from django.urls import reverse
 
-from tests.test_settings import PRODUCTION, clean_env, manage, python
+from tests.test_settings import PRODUCTION, ROOT, clean_env, manage, python
 from tickets import services
 from tickets.customer_access import RATING_SALT, STATUS_SALT
 
@@ -93,3 +94,19 @@ def test_an_unwritable_var_folder_says_what_to_do(tmp_path):
 
     assert result.returncode != 0
     assert "set SECRET_KEY or make HELPDESK_VAR_DIR writable" in result.stderr
+
+
+def test_the_image_build_bakes_no_development_key_into_the_image():
+    """Every build command that loads the settings runs with a throwaway SECRET_KEY, so none is generated."""
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    commands = [
+        command
+        for line in dockerfile.splitlines()
+        if line.startswith("RUN ")
+        for command in re.split(r"&&|;|\bthen\b", line[4:])
+        if "manage.py" in command
+    ]
+
+    assert len(commands) >= 2  # compilemessages and collectstatic
+    for command in commands:
+        assert re.search(r"\bSECRET_KEY=\S+ .*manage\.py", command), command
