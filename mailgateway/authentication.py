@@ -145,7 +145,7 @@ def trusted_results(parsed: ParsedMessage) -> list[Result]:
 
 
 def _domain(value: str) -> str:
-    return value.rsplit("@", 1)[-1].strip().strip(".").lower()
+    return value.strip().strip("<>").rsplit("@", 1)[-1].strip().strip(".").lower()
 
 
 def aligned(domain: str, from_domain: str) -> bool:

@@ -152,6 +152,12 @@ def test_agent_mail_without_a_trusted_passing_stamp_stays_internal(client, ticke
     assert FORGED not in customer_page(client, customer, ticket)
 
 
+def test_a_header_added_above_ours_by_a_later_internal_hop_does_not_hide_our_stamp(ticket, agent, on_commit):
+    stamps = ["filter.internal.example; none", f"{OURS}; dkim=pass header.d=example.com"]
+    record = deliver(agent_mail(ticket, agent, *stamps), on_commit)
+    assert (record.article.sender_type, record.article.is_visible_to_customer) == ("agent", True)
+
+
 def test_nothing_is_trusted_until_the_administrator_names_the_server(settings, ticket, agent, on_commit):
     settings.HELPDESK_MAIL_TRUSTED_AUTHSERV_IDS = []
     record = deliver(agent_mail(ticket, agent, f"{OURS}; dkim=pass header.d=example.com"), on_commit)
