@@ -79,10 +79,10 @@ def parse_head(raw: bytes) -> dict:
 
     headers = read_headers(raw[:65536])
     ids = _message_ids((headers.get("message-id") or [""])[0])
-    return {
-        "message_id": ids[0] if ids else "",
-        "subject": decode_header_value((headers.get("subject") or [""])[0]),
-        "from": decode_header_value((headers.get("from") or [""])[0]),
+    return {  # NUL bytes removed: PostgreSQL refuses them, and the raw bytes must be stored whatever they hold
+        "message_id": (ids[0] if ids else "").replace("\x00", ""),
+        "subject": decode_header_value((headers.get("subject") or [""])[0]).replace("\x00", ""),
+        "from": decode_header_value((headers.get("from") or [""])[0]).replace("\x00", ""),
     }
 
 

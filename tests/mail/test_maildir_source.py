@@ -166,3 +166,18 @@ def test_move_after_import_files_the_message_in_the_maildir_folder(box, account)
     assert files(box, "new") == [] and files(box, "cur") == []
     assert files(box, ".Done/cur") == ["6000.host:2,S"]
     assert Ticket.objects.count() == 1
+
+
+def test_a_nul_byte_in_a_header_is_stored_and_does_not_block_the_folder(box, account, settings):
+    settings.HELPDESK_MAIL_MAX_ATTEMPTS = 1
+    deliver(box, "7000.host", make_mail(subject="Before"))
+    nul = b"From: x@acme.example\r\nTo: a@support.example.com\r\nSubject: evil\x00subject\r\n\r\nbody\x00\r\n"
+    deliver(box, "7001.host", nul)
+    deliver(box, "7002.host", make_mail(subject="After"))
+
+    maildir.poll(account)
+
+    assert {"Before", "After"} <= set(Ticket.objects.values_list("title", flat=True))
+    record = InboundMessage.objects.get(source_key="7001.host")
+    assert record.is_done and record.raw.size == len(nul)
+    assert files(box, "new") == []
