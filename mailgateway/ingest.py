@@ -14,8 +14,9 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.html import format_html
 
-from mailgateway import loops
+from mailgateway import authentication, loops
 from mailgateway.filters import apply_filters
 from mailgateway.models import InboundMessage, MailAccount
 from mailgateway.parse import MessageRejected, ParsedMessage, parse
@@ -78,10 +79,10 @@ def parse_head(raw: bytes) -> dict:
 
     headers = read_headers(raw[:65536])
     ids = _message_ids((headers.get("message-id") or [""])[0])
-    return {
-        "message_id": ids[0] if ids else "",
-        "subject": decode_header_value((headers.get("subject") or [""])[0]),
-        "from": decode_header_value((headers.get("from") or [""])[0]),
+    return {  # NUL bytes removed: PostgreSQL refuses them, and the raw bytes must be stored whatever they hold
+        "message_id": (ids[0] if ids else "").replace("\x00", ""),
+        "subject": decode_header_value((headers.get("subject") or [""])[0]).replace("\x00", ""),
+        "from": decode_header_value((headers.get("from") or [""])[0]).replace("\x00", ""),
     }
 
 
@@ -209,19 +210,35 @@ def apply_control_headers(parsed: ParsedMessage, verdict) -> None:
         verdict.ignore = True
 
 
+UNVERIFIED_NOTE = (
+    "Sender not verified: this mail claims to come from the agent {address}, but no trusted receiving server "
+    "vouched for it (Authentication-Results). It is kept as an internal note and was not shown to the customer."
+)
+
+
 def _article_fields(parsed: ParsedMessage, raw: bytes, sender) -> dict:
+    """Inbound mail is the customer's side; an agent's own message only when a trusted server vouches for it."""
+    notes = list(parsed.notes)
+    body_html = parsed.body_html
+    claims_agent = sender is not None and sender.is_agent
+    unverified = claims_agent and not authentication.sender_verified(parsed)
+    if unverified:
+        warning = UNVERIFIED_NOTE.format(address=parsed.from_address)
+        notes.insert(0, warning)
+        body_html = format_html("<p><strong>[{}]</strong></p>", warning) + body_html if body_html else ""
     body_text = parsed.body_text
-    if parsed.notes:
-        body_text = "\n".join(f"[{n}]" for n in parsed.notes) + "\n\n" + body_text
-    if not (body_text or parsed.body_html or parsed.attachments):
+    if notes:
+        body_text = "\n".join(f"[{n}]" for n in notes) + "\n\n" + body_text
+    if not (body_text or body_html or parsed.attachments):
         body_text = "(empty message)"
     return {
-        "channel": Article.Channel.EMAIL,
-        "author": sender,
-        "sender_type": Article.Sender.AGENT if sender and sender.is_agent else Article.Sender.CUSTOMER,
+        "channel": Article.Channel.NOTE if unverified else Article.Channel.EMAIL,
+        "author": None if unverified else sender,
+        "sender_type": Article.Sender.AGENT if claims_agent and not unverified else Article.Sender.CUSTOMER,
+        "is_visible_to_customer": not unverified,
         "subject": parsed.subject,
         "body_text": body_text,
-        "body_html": parsed.body_html,
+        "body_html": body_html,
         "from_address": parsed.from_address,
         "to": ", ".join(parsed.to),
         "cc": ", ".join(parsed.cc),

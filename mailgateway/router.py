@@ -4,9 +4,9 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
 
 from accounts.models import Company, User
+from helpdesk.lib import addresses
 from mailgateway.parse import ParsedMessage
 from tickets import permissions as perms
 from tickets.models import Article, Queue, Ticket
@@ -70,7 +70,7 @@ def _by_subject(parsed: ParsedMessage) -> Ticket | None:
 
 def is_participant(ticket: Ticket, address: str, user: User | None) -> bool:
     """Requester, a company colleague, anyone on the thread's To/From/Cc, or an agent who sees the ticket."""
-    address = address.lower()
+    address = addresses.normalise(address)
     if user is not None:
         if ticket.customer_id == user.pk:
             return True
@@ -78,12 +78,11 @@ def is_participant(ticket: Ticket, address: str, user: User | None) -> bool:
             return True
         if user.is_agent and perms.can(user, perms.RO, ticket):
             return True
-    if ticket.customer_id and ticket.customer.email.lower() == address:
+    if not address:
+        return False
+    if ticket.customer_id and addresses.same(ticket.customer.email, address):
         return True
-    lookup = (
-        Q(from_address__icontains=address) | Q(to_addresses__icontains=address) | Q(cc_addresses__icontains=address)
-    )
-    return ticket.articles.filter(lookup).exists()
+    return addresses.any_row_mentions(ticket.articles.all(), address, "from_address", "to_addresses", "cc_addresses")
 
 
 def default_queue() -> Queue:
@@ -100,7 +99,7 @@ def queue_for(parsed: ParsedMessage, account=None) -> Queue:
         return account.queue
     recipients = parsed.recipients
     for queue in Queue.objects.filter(is_active=True).exclude(email_addresses=""):
-        if any(address in recipients for address in queue.address_list()):
+        if any(addresses.normalise(address) in recipients for address in queue.address_list()):
             return queue
     return default_queue()
 

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from helpdesk.lib import addresses
+
 RATING_SALT = "helpdesk.customer.rating"
 STATUS_SALT = "helpdesk.customer.ticket-status"
 RATING_MAX_AGE = 30 * 24 * 3600
@@ -55,7 +57,7 @@ def read_rating_token(token: str, max_age: int = RATING_MAX_AGE) -> int | None:
 
 
 def status_token(ticket, email: str) -> str:
-    return signing.dumps({"t": ticket.pk, "e": (email or "").strip().lower()}, salt=STATUS_SALT, compress=True)
+    return signing.dumps({"t": ticket.pk, "e": addresses.normalise(email)}, salt=STATUS_SALT, compress=True)
 
 
 def ticket_status_url(ticket, email: str) -> str:

@@ -46,10 +46,11 @@ def test_company_colleague_may_follow_up(ticket, colleague):
     assert receive(sender=colleague.email, subject=f"Re: {ticket.subject_tag()}").ticket == ticket
 
 
-def test_agent_of_the_queue_may_follow_up_by_mail(ticket, second_agent):
+def test_agent_of_the_queue_may_follow_up_by_mail_as_an_internal_note_until_verified(ticket, second_agent):
     record = receive(sender=second_agent.email, subject=f"Re: {ticket.subject_tag()}")
     assert record.ticket == ticket
-    assert record.article.sender_type == "agent"
+    assert record.article.channel == "note" and not record.article.is_visible_to_customer
+    assert "Sender not verified" in record.article.body_text
 
 
 def test_follow_up_to_closed_ticket_reopens_by_default(ticket, customer):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import throttle
 from accounts.invitations import send_customer_mail
+from helpdesk.lib import addresses
 from reports.models import SatisfactionRating
 from reports.ratings import rate_ticket
 from tickets.customer_access import read_rating_token, read_status_token, ticket_status_url
@@ -98,8 +99,10 @@ def send_status_link(number: str, email: str) -> bool:
     ticket = Ticket.objects.select_related("customer").filter(number=number.strip().lstrip("#")).first()
     if ticket is None:
         return False
-    known = ticket.customer is not None and ticket.customer.email.lower() == email
-    known = known or ticket.articles.filter(is_visible_to_customer=True, from_address__icontains=email).exists()
+    email = addresses.normalise(email)
+    known = ticket.customer is not None and addresses.same(ticket.customer.email, email)
+    visible = ticket.articles.filter(is_visible_to_customer=True)
+    known = known or addresses.any_row_mentions(visible, email, "from_address")
     if not known:
         return False
     send_customer_mail("customer_magic_link", email, {"ticket": ticket, "link": ticket_status_url(ticket, email)})
