@@ -77,20 +77,20 @@ def create_ticket(
     if owner is not None:
         perms.require_in_queue(owner, perms.OWNER, queue)
     with transaction.atomic():
-        ticket = Ticket.objects.create(
-            number=numbers.generate(),
-            title=title[:255],
-            queue=queue,
-            state=state or default_state(),
-            priority=priority or default_priority(queue),
-            type=type,
-            category=category,
-            customer=customer,
-            company=company,
-            owner=owner,
-            responsible=responsible,
-            sla=queue.sla,
-        )
+        fields = {
+            "title": title[:255],
+            "queue": queue,
+            "state": state or default_state(),
+            "priority": priority or default_priority(queue),
+            "type": type,
+            "category": category,
+            "customer": customer,
+            "company": company,
+            "owner": owner,
+            "responsible": responsible,
+            "sla": queue.sla,
+        }
+        ticket = numbers.create_numbered(lambda number: Ticket.objects.create(number=number, **fields))
         if ticket.state.type == StateType.CLOSED:
             ticket.closed_at = timezone.now()
             ticket.save(update_fields=["closed_at"])
