@@ -12,6 +12,7 @@ from tickets.files_store import FileInput, clean_filename, store_bytes
 from tickets.models import Article, Attachment, Ticket
 from tickets.sanitize import clean_html
 from tickets.services._base import bump, check_lock, load_for_change, lock_row, record, refresh
+from tickets.text import one_line
 
 Channel = Article.Channel
 Sender = Article.Sender
@@ -90,7 +91,7 @@ def write_article(
         from_address=from_address or (author.email if author else ""),
         to_addresses=to,
         cc_addresses=cc,
-        subject=subject or ticket.title,
+        subject=one_line(subject)[:500] or ticket.title,
         body_text=body_text,
         body_html=clean_html(body_html),
         message_id=message_id,
@@ -229,7 +230,7 @@ def split_article_to_ticket(*, article: Article, actor, queue=None, title: str =
         new = create_ticket(
             actor=actor,
             queue=target_queue,
-            title=title or article.subject or fresh.title,
+            title=one_line(title) or article.subject or fresh.title,
             customer=fresh.customer,
             company=fresh.company,
             priority=fresh.priority,

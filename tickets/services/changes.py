@@ -11,6 +11,7 @@ from tickets import permissions as perms
 from tickets.errors import InvalidChange, PermissionDenied, TicketLocked
 from tickets.models import CustomField, CustomFieldValue, StateType, Ticket
 from tickets.services._base import bump, load_for_change, lock_row, record, refresh
+from tickets.text import one_line
 
 
 def change_state(
@@ -180,7 +181,7 @@ def set_type(*, ticket: Ticket, actor, type, expected_version: int | None = None
 
 
 def set_title(*, ticket: Ticket, actor, title: str, expected_version: int | None = None) -> Ticket:
-    title = (title or "").strip()
+    title = one_line(title)
     if not title:
         raise InvalidChange("A ticket needs a title.")
     return _set_simple(ticket, actor, perms.RW, "title", title[:255], "title_changed", expected_version)
