@@ -135,16 +135,19 @@ def add_article(
     time_minutes=0,
     raw_message: bytes | None = None,
     delivery_status: str = "",
-    expected_version: int | None = None,
 ) -> Article:
-    """Append a message to the thread. Customers' articles are always visible to customers."""
+    """Append a message to the thread. Customers' articles are always visible to customers.
+
+    Never refused for a form based on an older version: an article only adds, so two agents
+    replying at once both keep their reply.
+    """
     if channel not in Channel.values:
         raise InvalidChange(f"Unknown channel {channel!r}.")
     if not (body_text or body_html or attachments):
         raise InvalidChange("An article needs a text, an HTML body or an attachment.")
     time_minutes = parse_minutes(time_minutes)
     with transaction.atomic():
-        fresh = lock_row(ticket, expected_version)
+        fresh = lock_row(ticket)
         sender = sender_type or _sender_for(actor, author)
         if actor is not None and actor.is_customer:
             sender, is_visible_to_customer = Sender.CUSTOMER, True
