@@ -1,4 +1,4 @@
-"""Two agents on the same ticket in the panel: both replies are kept; only a colliding state/owner/queue change is refused."""
+"""Two agents on one ticket: both replies are kept; only a colliding state/owner/queue change is refused."""
 
 import re
 
