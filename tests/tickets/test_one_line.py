@@ -71,3 +71,14 @@ def test_a_mail_subject_with_encoded_line_breaks_becomes_a_one_line_title(queue,
     assert record.status == "imported", record.error
     assert record.ticket.title == "Printer Bcc: evil@example.com on fire"
     assert record.article.subject == "Printer Bcc: evil@example.com on fire"
+
+
+@pytest.mark.django_db
+def test_a_mail_whose_subject_is_nothing_but_control_characters_still_becomes_a_ticket(queue, customer, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    raw = make_mail(subject="placeholder").replace(b"Subject: placeholder", b"Subject: =?utf-8?b?AQ0K4oCo?=")
+
+    record = ingest.receive(raw, source="pipe")
+
+    assert record.status == "imported", record.error
+    assert record.ticket.title == "(no subject)"
