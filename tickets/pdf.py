@@ -105,20 +105,24 @@ def render_pdf(context: dict) -> bytes:
 def html_to_pdf(html: str) -> bytes:
     seconds = settings.HELPDESK_PDF_SECONDS
     env = {"DJANGO_SETTINGS_MODULE": "helpdesk.settings", **os.environ}
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tickets.pdf_child",
-            f"--memory-mb={settings.HELPDESK_PDF_MEMORY_MB}",
-            f"--cpu-seconds={seconds + 1}",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=settings.BASE_DIR,
-        env=env,
-    )
+    try:
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tickets.pdf_child",
+                f"--memory-mb={settings.HELPDESK_PDF_MEMORY_MB}",
+                f"--cpu-seconds={seconds + 1}",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=settings.BASE_DIR,
+            env=env,
+        )
+    except OSError as exc:  # no process could be started (out of memory, process limit)
+        log.warning("PDF renderer could not start: %s", exc)
+        raise PrintFailed("error") from None
     try:
         pdf, errors = child.communicate(html.encode(), timeout=seconds)
     except subprocess.TimeoutExpired:
