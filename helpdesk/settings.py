@@ -194,6 +194,12 @@ HELPDESK_TICKET_HOOK = env_str("HELPDESK_TICKET_HOOK", "Ticket#")
 HELPDESK_BASE_URL = env_str("HELPDESK_BASE_URL", "http://localhost:8000").rstrip("/")
 HELPDESK_EVENT_HANDLERS: list[str] = env_list("HELPDESK_EVENT_HANDLERS")
 
+# Printing to PDF (tickets/pdf.py): a child process with these limits, fed a capped thread
+HELPDESK_PDF_SECONDS = env_int("HELPDESK_PDF_SECONDS", 30)
+HELPDESK_PDF_MEMORY_MB = env_int("HELPDESK_PDF_MEMORY_MB", 1024)
+HELPDESK_PDF_MAX_ARTICLES = env_int("HELPDESK_PDF_MAX_ARTICLES", 200)
+HELPDESK_PDF_MAX_ARTICLE_CHARS = env_int("HELPDESK_PDF_MAX_ARTICLE_CHARS", 10_000)
+
 # Mail gateway (mailgateway/): limits, loop protection, polling
 HELPDESK_MAIL_MAX_BYTES = env_int("HELPDESK_MAIL_MAX_BYTES", 30 * 1024 * 1024)
 HELPDESK_MAIL_MAX_PARTS = env_int("HELPDESK_MAIL_MAX_PARTS", 500)

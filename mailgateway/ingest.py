@@ -24,6 +24,7 @@ from mailgateway.router import find_or_create_sender, route, strip_tag
 from tickets import services
 from tickets.files_store import store_bytes
 from tickets.models import Article, State, StateType, Ticket
+from tickets.text import one_line
 
 log = logging.getLogger(__name__)
 Status = InboundMessage.Status
@@ -256,7 +257,7 @@ def _new_ticket(parsed, sender, queue, verdict, common) -> Ticket:
     ticket = services.create_ticket(
         actor=None,
         queue=queue,
-        title=strip_tag(parsed.subject) or "(no subject)",
+        title=one_line(strip_tag(parsed.subject)) or "(no subject)",
         customer=customer,
         priority=verdict.priority,
         state=verdict.state,

@@ -37,11 +37,15 @@ elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
     SUDO=(sudo -n)
 else
     echo "error: missing Debian packages: ${missing[*]}" >&2
-    echo "       install them with: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    echo "       install them with: sudo apt-get -o DPkg::Lock::Timeout=600 update && sudo apt-get -o DPkg::Lock::Timeout=600 install -y ${missing[*]}" >&2
     exit 1
 fi
 
+# Another install (unattended-upgrades, a second `make test`) may hold dpkg's lock: wait for it
+# (HELPDESK_APT_LOCK_SECONDS, default 600) instead of failing at once.
+APT=(apt-get -o "DPkg::Lock::Timeout=${HELPDESK_APT_LOCK_SECONDS:-600}")
+
 echo "==> installing Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -q
-"${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+"${SUDO[@]}" "${APT[@]}" update -q
+"${SUDO[@]}" "${APT[@]}" install -y -q --no-install-recommends "${missing[@]}"

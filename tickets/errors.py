@@ -19,3 +19,7 @@ class StaleTicket(TicketError):
 
 class InvalidChange(TicketError):
     pass
+
+
+class ChangedMeanwhile(StaleTicket):
+    """The field a change is about (state, queue, owner) was changed by someone else since the form was loaded."""

@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tickets import numbers, services
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketCounter
 
 NOON = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)
 
@@ -101,3 +102,77 @@ def test_numbers_stay_unique_under_concurrent_creation(queue):
         by_day.setdefault(n[:8], []).append(int(n[10:15]))
     for counters in by_day.values():
         assert sorted(counters) == list(range(1, len(counters) + 1)), "no counter value skipped or reused"
+
+
+def _counters_fall_behind():
+    """What a restored backup or an import leaves: tickets numbered past the counter."""
+    TicketCounter.objects.update(value=0)
+
+
+@pytest.mark.smoke
+@pytest.mark.django_db
+def test_a_counter_behind_the_tickets_catches_up_instead_of_failing_every_new_ticket(queue, settings):
+    settings.HELPDESK_SYSTEM_ID = "10"
+    existing = [services.create_ticket(actor=None, queue=queue, title=f"before {i}").number for i in range(3)]
+    _counters_fall_behind()
+
+    later = [services.create_ticket(actor=None, queue=queue, title=f"after {i}") for i in range(2)]
+
+    assert [t.number[10:15] for t in later] == ["00004", "00005"]
+    assert all(numbers.is_valid(t.number) for t in later)
+    assert not set(existing) & {t.number for t in later}
+    assert Ticket.objects.count() == 5 and all(t.articles.count() == 0 for t in later)
+
+
+@pytest.mark.django_db
+def test_the_daily_counter_catches_up_past_imported_numbers_far_ahead(queue, settings):
+    settings.HELPDESK_SYSTEM_ID = "10"
+    services.create_ticket(actor=None, queue=queue, title="first")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    body = f"{stamp}1000001"
+    Ticket.objects.filter(number=body + numbers.check_digit(body)).update(number=f"{stamp}1000314" + "0")
+    for counter in ("00002", "00315"):  # imported from another installation, with their own check digits
+        body = f"{stamp}10{counter}"
+        Ticket.objects.create(
+            number=body + numbers.check_digit(body),
+            title="imported",
+            queue=queue,
+            state=Ticket.objects.first().state,
+            priority=Ticket.objects.first().priority,
+        )
+    TicketCounter.objects.filter(period=stamp).update(value=1)
+
+    made = services.create_ticket(actor=None, queue=queue, title="new", body_text="Hello.", channel="phone")
+
+    assert made.number[:15] == f"{stamp}1000316"
+    assert numbers.is_valid(made.number)
+    assert made.articles.get().body_text == "Hello."
+
+
+@pytest.mark.django_db
+def test_the_autoincrement_counter_catches_up_after_a_restore(queue, settings):
+    settings.HELPDESK_TICKET_NUMBER_GENERATOR = "tickets.numbers.autoincrement"
+    settings.HELPDESK_SYSTEM_ID = "42"
+    for _ in range(3):
+        services.create_ticket(actor=None, queue=queue, title="before")
+    Ticket.objects.filter(number="4200003").update(number="4200120")
+    _counters_fall_behind()
+
+    made = [services.create_ticket(actor=None, queue=queue, title="after").number for _ in range(2)]
+
+    assert made == ["4200121", "4200122"]
+
+
+@pytest.mark.django_db
+def test_a_failure_that_is_not_a_taken_number_is_not_retried(queue, monkeypatch):
+    from django.db import IntegrityError
+
+    calls = []
+
+    def broken(number):
+        calls.append(number)
+        raise IntegrityError("some other constraint")
+
+    with pytest.raises(IntegrityError):
+        numbers.create_numbered(broken)
+    assert len(calls) == 1

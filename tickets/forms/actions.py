@@ -7,6 +7,7 @@ from accounts.models import User
 from tickets import permissions as perms
 from tickets import queries
 from tickets.models import Category, CustomField, Priority, State, StateType, Ticket, TicketLink
+from tickets.services.seen import Seen
 
 
 class VersionForm(forms.Form):
@@ -20,11 +21,38 @@ class VersionForm(forms.Form):
         self.ticket, self.user = ticket, user
 
 
+class SeenForm(VersionForm):
+    """A change of the state, queue or owner: also carries what the form showed of them (tickets.services.seen).
+
+    Without `seen` (an older page, a script) the version check applies as before.
+    """
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("seen", Seen.of(self.ticket).encode())
+
+    def clean_seen(self) -> Seen | None:
+        value = self.cleaned_data.get("seen")
+        if not value:
+            return None
+        try:
+            return Seen.decode(value)
+        except ValueError:
+            raise forms.ValidationError(_("The form is damaged; reload the page.")) from None
+
+
+def conflict_check(data: dict) -> dict:
+    """The service's keywords for SeenForm data: compare the field if the form says what it showed, else the version."""
+    return {"seen": data["seen"]} if data.get("seen") else {"expected_version": data["version"]}
+
+
 def _agent_label(user):
     return user.display_name()
 
 
-class OwnerForm(VersionForm):
+class OwnerForm(SeenForm):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.agents.none(), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -53,7 +81,7 @@ class ResponsibleForm(VersionForm):
         self.initial.setdefault("responsible", self.ticket.responsible_id)
 
 
-class MoveForm(VersionForm):
+class MoveForm(SeenForm):
     queue = forms.ModelChoiceField(label=_("Queue"), queryset=None)
 
     def __init__(self, *args, **kwargs):
@@ -62,7 +90,7 @@ class MoveForm(VersionForm):
         self.initial.setdefault("queue", self.ticket.queue_id)
 
 
-class StateForm(VersionForm):
+class StateForm(SeenForm):
     state = forms.ModelChoiceField(
         label=_("State"), queryset=State.objects.filter(is_active=True).exclude(type=StateType.MERGED)
     )

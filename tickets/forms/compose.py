@@ -8,7 +8,7 @@ from accounts.models import User
 from tickets import permissions as perms
 from tickets.canned_models import CannedResponse
 from tickets.files_store import FileInput
-from tickets.forms.actions import VersionForm
+from tickets.forms.actions import SeenForm
 from tickets.models import Category, Priority, State, StateType
 
 MAX_UPLOAD = 25 * 1024 * 1024
@@ -60,7 +60,7 @@ def to_file_inputs(files) -> list[FileInput]:
     return [FileInput(f.name, f.read(), f.content_type or "application/octet-stream") for f in files]
 
 
-class ArticleForm(VersionForm):
+class ArticleForm(SeenForm):
     """The fields every article action shares; `kind` decides which address fields exist."""
 
     KINDS_WITH_ADDRESSES = ("reply", "forward")

@@ -8,8 +8,15 @@ from tickets.models import Ticket, TicketHistory
 
 
 def lock_row(ticket: Ticket, expected_version: int | None = None) -> Ticket:
-    """Reload `ticket` with a row lock for the rest of the transaction; refuse a stale form."""
-    fresh = Ticket.objects.select_for_update().select_related("queue", "state", "priority").get(pk=ticket.pk)
+    """Reload `ticket` with a row lock for the rest of the transaction; refuse a stale form.
+
+    The lock is taken on the ticket row alone, then the row is read with its relations: a
+    FOR UPDATE over a join makes PostgreSQL, when another transaction has just changed the
+    ticket's state (or queue, or priority), re-check the join against the old related row and
+    return no row at all.
+    """
+    Ticket.objects.select_for_update().filter(pk=ticket.pk).values_list("pk", flat=True).get()
+    fresh = Ticket.objects.select_related("queue", "state", "priority").get(pk=ticket.pk)
     if expected_version is not None and fresh.version != expected_version:
         raise StaleTicket(
             f"Ticket {fresh.number} was changed by someone else since you opened it; reload and try again."

@@ -12,6 +12,7 @@ from tickets.files_store import FileInput, clean_filename, store_bytes
 from tickets.models import Article, Attachment, Ticket
 from tickets.sanitize import clean_html
 from tickets.services._base import bump, check_lock, load_for_change, lock_row, record, refresh
+from tickets.text import one_line
 
 Channel = Article.Channel
 Sender = Article.Sender
@@ -90,7 +91,7 @@ def write_article(
         from_address=from_address or (author.email if author else ""),
         to_addresses=to,
         cc_addresses=cc,
-        subject=subject or ticket.title,
+        subject=one_line(subject)[:500] or ticket.title,
         body_text=body_text,
         body_html=clean_html(body_html),
         message_id=message_id,
@@ -134,16 +135,19 @@ def add_article(
     time_minutes=0,
     raw_message: bytes | None = None,
     delivery_status: str = "",
-    expected_version: int | None = None,
 ) -> Article:
-    """Append a message to the thread. Customers' articles are always visible to customers."""
+    """Append a message to the thread. Customers' articles are always visible to customers.
+
+    Never refused for a form based on an older version: an article only adds, so two agents
+    replying at once both keep their reply.
+    """
     if channel not in Channel.values:
         raise InvalidChange(f"Unknown channel {channel!r}.")
     if not (body_text or body_html or attachments):
         raise InvalidChange("An article needs a text, an HTML body or an attachment.")
     time_minutes = parse_minutes(time_minutes)
     with transaction.atomic():
-        fresh = lock_row(ticket, expected_version)
+        fresh = lock_row(ticket)
         sender = sender_type or _sender_for(actor, author)
         if actor is not None and actor.is_customer:
             sender, is_visible_to_customer = Sender.CUSTOMER, True
@@ -229,7 +233,7 @@ def split_article_to_ticket(*, article: Article, actor, queue=None, title: str =
         new = create_ticket(
             actor=actor,
             queue=target_queue,
-            title=title or article.subject or fresh.title,
+            title=one_line(title) or article.subject or fresh.title,
             customer=fresh.customer,
             company=fresh.company,
             priority=fresh.priority,

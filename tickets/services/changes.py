@@ -11,12 +11,23 @@ from tickets import permissions as perms
 from tickets.errors import InvalidChange, PermissionDenied, TicketLocked
 from tickets.models import CustomField, CustomFieldValue, StateType, Ticket
 from tickets.services._base import bump, load_for_change, lock_row, record, refresh
+from tickets.services.seen import Seen, check_unchanged
+from tickets.text import one_line
 
 
 def change_state(
-    *, ticket: Ticket, actor, state, pending_until: datetime | None = None, expected_version: int | None = None
+    *,
+    ticket: Ticket,
+    actor,
+    state,
+    pending_until: datetime | None = None,
+    expected_version: int | None = None,
+    seen: Seen | None = None,
 ) -> Ticket:
-    """Customers may only close or reopen their own tickets; pending states need a date."""
+    """Customers may only close or reopen their own tickets; pending states need a date.
+
+    `seen`: what the agent's form showed; refused (ChangedMeanwhile) only if the state itself moved since.
+    """
     if state.is_pending and pending_until is None:
         raise InvalidChange(f"The state “{state}” needs a pending date.")
     if actor is not None and actor.is_customer and state.type not in (StateType.CLOSED, StateType.OPEN):
@@ -26,6 +37,7 @@ def change_state(
     with transaction.atomic():
         perm = perms.NOTE if actor is not None and actor.is_customer else perms.RW
         fresh = load_for_change(ticket, actor, perm, expected_version, respect_lock=True)
+        check_unchanged(fresh, seen, "state")
         if actor is not None and actor.is_customer and fresh.customer_id != actor.pk:
             # A colleague who sees the company's tickets may read and reply, not close or reopen.
             raise PermissionDenied("Customers may only close or reopen their own tickets.")
@@ -53,9 +65,12 @@ def change_state(
     return ticket
 
 
-def move_queue(*, ticket: Ticket, actor, queue, expected_version: int | None = None) -> Ticket:
+def move_queue(
+    *, ticket: Ticket, actor, queue, expected_version: int | None = None, seen: Seen | None = None
+) -> Ticket:
     with transaction.atomic():
         fresh = load_for_change(ticket, actor, perms.MOVE_INTO, expected_version, respect_lock=True)
+        check_unchanged(fresh, seen, "queue")
         perms.require_in_queue(actor, perms.MOVE_INTO, queue)
         old = fresh.queue
         if old.pk == queue.pk:
@@ -73,10 +88,19 @@ def move_queue(*, ticket: Ticket, actor, queue, expected_version: int | None = N
     return ticket
 
 
-def assign_owner(*, ticket: Ticket, actor, owner, lock: bool = False, expected_version: int | None = None) -> Ticket:
+def assign_owner(
+    *,
+    ticket: Ticket,
+    actor,
+    owner,
+    lock: bool = False,
+    expected_version: int | None = None,
+    seen: Seen | None = None,
+) -> Ticket:
     """Give the ticket to `owner` (None: nobody). A ticket someone has locked is reassigned only with rw."""
     with transaction.atomic():
         fresh = load_for_change(ticket, actor, perms.OWNER, expected_version)
+        check_unchanged(fresh, seen, "owner")
         if fresh.is_locked and actor is not None and fresh.owner_id not in (None, actor.pk):
             if not perms.can(actor, perms.RW, fresh):
                 raise TicketLocked(f"Ticket {fresh.number} is locked by another agent.")
@@ -180,7 +204,7 @@ def set_type(*, ticket: Ticket, actor, type, expected_version: int | None = None
 
 
 def set_title(*, ticket: Ticket, actor, title: str, expected_version: int | None = None) -> Ticket:
-    title = (title or "").strip()
+    title = one_line(title)
     if not title:
         raise InvalidChange("A ticket needs a title.")
     return _set_simple(ticket, actor, perms.RW, "title", title[:255], "title_changed", expected_version)

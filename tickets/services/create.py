@@ -10,6 +10,7 @@ from tickets.files_store import FileInput
 from tickets.models import Article, Priority, Queue, State, StateType, Ticket
 from tickets.services._base import record
 from tickets.services.articles import parse_minutes, write_article
+from tickets.text import one_line
 
 
 def default_state() -> State:
@@ -61,7 +62,7 @@ def create_ticket(
     delivery_status: str = "",
 ) -> Ticket:
     """Create a ticket with its first article. `actor` None is the trusted system (mail gateway)."""
-    title = (title or "").strip()
+    title = one_line(title)
     if not title:
         raise InvalidChange("A ticket needs a title.")
     perms.require_in_queue(actor, perms.CREATE, queue)
@@ -77,20 +78,20 @@ def create_ticket(
     if owner is not None:
         perms.require_in_queue(owner, perms.OWNER, queue)
     with transaction.atomic():
-        ticket = Ticket.objects.create(
-            number=numbers.generate(),
-            title=title[:255],
-            queue=queue,
-            state=state or default_state(),
-            priority=priority or default_priority(queue),
-            type=type,
-            category=category,
-            customer=customer,
-            company=company,
-            owner=owner,
-            responsible=responsible,
-            sla=queue.sla,
-        )
+        fields = {
+            "title": title[:255],
+            "queue": queue,
+            "state": state or default_state(),
+            "priority": priority or default_priority(queue),
+            "type": type,
+            "category": category,
+            "customer": customer,
+            "company": company,
+            "owner": owner,
+            "responsible": responsible,
+            "sla": queue.sla,
+        }
+        ticket = numbers.create_numbered(lambda number: Ticket.objects.create(number=number, **fields))
         if ticket.state.type == StateType.CLOSED:
             ticket.closed_at = timezone.now()
             ticket.save(update_fields=["closed_at"])

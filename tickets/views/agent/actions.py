@@ -56,7 +56,7 @@ def unlock(request, ticket, data):
 
 @action(f.OwnerForm)
 def owner(request, ticket, data):
-    services.assign_owner(ticket=ticket, actor=request.user, owner=data["owner"], expected_version=_v(data))
+    services.assign_owner(ticket=ticket, actor=request.user, owner=data["owner"], **f.conflict_check(data))
     return _("Owner changed.")
 
 
@@ -70,7 +70,7 @@ def responsible(request, ticket, data):
 
 @action(f.MoveForm)
 def move(request, ticket, data):
-    services.move_queue(ticket=ticket, actor=request.user, queue=data["queue"], expected_version=_v(data))
+    services.move_queue(ticket=ticket, actor=request.user, queue=data["queue"], **f.conflict_check(data))
     return _("Ticket moved to %(queue)s.") % {"queue": data["queue"]}
 
 
@@ -81,7 +81,7 @@ def state(request, ticket, data):
         actor=request.user,
         state=data["state"],
         pending_until=data.get("pending_until"),
-        expected_version=_v(data),
+        **f.conflict_check(data),
     )
     return _("State changed to %(state)s.") % {"state": data["state"]}
 

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from accounts import language
-from tickets.errors import InvalidChange, PermissionDenied, StaleTicket, TicketError, TicketLocked
+from tickets.errors import ChangedMeanwhile, InvalidChange, PermissionDenied, StaleTicket, TicketError, TicketLocked
 
 STATUS = {PermissionDenied: 403, TicketLocked: 409, StaleTicket: 409, InvalidChange: 400}
 
@@ -48,6 +48,8 @@ def status_for(exc: TicketError) -> int:
 
 
 def message_for(exc: TicketError) -> str:
+    if isinstance(exc, ChangedMeanwhile):
+        return str(exc)  # names the change, who made it and what it was before
     if isinstance(exc, StaleTicket):
         return _("Someone else changed this ticket since you opened it. Nothing was saved; reload and try again.")
     if isinstance(exc, TicketLocked):

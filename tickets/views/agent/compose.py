@@ -2,8 +2,13 @@
 
 A reply or forward is stored with channel email and delivery_status "queued"; the
 article_added event fires after commit and the mail engine sends it.
+
+Two agents writing at once both keep their article. A state chosen with the article is
+refused only if someone else changed the state since the form was loaded: the article is
+saved, and the ticket shows who changed the state, with the agent's choice ready to apply again.
 """
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,10 +19,12 @@ from django.views.decorators.http import require_GET
 from tickets import canned, services
 from tickets import permissions as perms
 from tickets.canned_models import CannedResponse
-from tickets.errors import InvalidChange, TicketError
+from tickets.errors import ChangedMeanwhile, InvalidChange, TicketError
 from tickets.forms.compose import ArticleForm, to_file_inputs
 from tickets.models import Article
+from tickets.services.seen import Seen
 from tickets.views.agent.base import agent_required, back_to_ticket, message_for, status_for
+from tickets.views.agent.zoom import render_zoom
 
 KINDS = {
     # kind: (right needed, channel, visible to the customer, page title)
@@ -82,11 +89,14 @@ def compose(request, pk: int, kind: str):
         form = ArticleForm(request.POST, request.FILES, **kw)
         if form.is_valid():
             try:
-                _save(request, ticket, kind, form.cleaned_data)
-                return back_to_ticket(request, ticket, _("%(what)s saved.") % {"what": title})
+                conflict = _save(request, ticket, kind, form.cleaned_data)
             except TicketError as exc:
                 form.add_error(None, message_for(exc))
                 status = status_for(exc)
+            else:
+                if conflict is None:
+                    return back_to_ticket(request, ticket, _("%(what)s saved.") % {"what": title})
+                return _saved_but_state_refused(request, ticket, title, conflict, form.cleaned_data)
         else:
             status = 400
     else:
@@ -95,10 +105,13 @@ def compose(request, pk: int, kind: str):
     return render(request, "agent/compose.html", ctx, status=status)
 
 
-def _save(request, ticket, kind, data):
+def _save(request, ticket, kind, data) -> ChangedMeanwhile | None:
+    """Save the article, then the chosen state; returns the refusal if the state was changed meanwhile."""
     perm, channel, visible, title = KINDS[kind]
     agent = request.user
     email = channel == Article.Channel.EMAIL
+    # What the form showed; a form without `seen` showed the ticket as it is now if the version still matches.
+    seen = data.get("seen") or (Seen.of(ticket) if ticket.version == data["version"] else None)
     with transaction.atomic():
         services.add_article(
             ticket=ticket,
@@ -114,13 +127,37 @@ def _save(request, ticket, kind, data):
             attachments=to_file_inputs(data.get("attachments") or []),
             time_minutes=data.get("time_minutes") or 0,
             delivery_status=Article.Delivery.QUEUED if email else Article.Delivery.NONE,
-            expected_version=data["version"],
         )
         state = data.get("next_state")
         if state is not None:
             if state.is_pending and not data.get("pending_until"):
                 raise InvalidChange(_("A pending state needs a date."))
-            services.change_state(ticket=ticket, actor=agent, state=state, pending_until=data.get("pending_until"))
+            if seen is None:
+                return ChangedMeanwhile(
+                    _(
+                        "Someone else changed this ticket since you opened the form; "
+                        "your change of the state was not applied."
+                    )
+                )
+            try:
+                services.change_state(
+                    ticket=ticket,
+                    actor=agent,
+                    state=state,
+                    pending_until=data.get("pending_until"),
+                    seen=seen,
+                )
+            except ChangedMeanwhile as exc:
+                return exc  # the article stays; only the colliding change is left out
+    return None
+
+
+def _saved_but_state_refused(request, ticket, title, conflict: ChangedMeanwhile, data):
+    """The ticket, with what happened and the agent's state in the state form, ready to apply again."""
+    messages.success(request, _("%(what)s saved.") % {"what": title})
+    messages.error(request, message_for(conflict))
+    mine = {"state": data["next_state"].pk, "pending_until": data.get("pending_until")}
+    return render_zoom(request, ticket, status=409, initial={"state": mine})
 
 
 @agent_required

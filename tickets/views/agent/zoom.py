@@ -32,8 +32,10 @@ def rights(user, ticket) -> dict[str, bool]:
     }
 
 
-def zoom_context(request, ticket) -> dict:
+def zoom_context(request, ticket, initial: dict | None = None) -> dict:
+    """`initial`: per action form, values to show instead of the ticket's (a change to apply again)."""
     user = request.user
+    initial = initial or {}
     can = rights(user, ticket)
     articles, more = queries.thread(ticket)
     kw = {"ticket": ticket, "user": user}
@@ -43,7 +45,7 @@ def zoom_context(request, ticket) -> dict:
     if can["rw"]:
         forms.update(
             responsible=f.ResponsibleForm(**kw),
-            state=f.StateForm(**kw),
+            state=f.StateForm(**kw, initial=initial.get("state", {})),
             category=f.CategoryForm(**kw),
             tag=f.TagForm(**kw),
             field=f.CustomFieldForm(**kw),
@@ -75,9 +77,9 @@ def zoom_context(request, ticket) -> dict:
     }
 
 
-def render_zoom(request, ticket, status: int = 200):
+def render_zoom(request, ticket, status: int = 200, initial: dict | None = None):
     fresh = perms.get_ticket_for_agent(request.user, ticket.pk, also=ZOOM_ALSO)
-    return render(request, "agent/zoom.html", zoom_context(request, fresh), status=status)
+    return render(request, "agent/zoom.html", zoom_context(request, fresh, initial), status=status)
 
 
 @agent_required
