@@ -178,3 +178,30 @@ def test_admin_clears_an_undeliverable_mark(admin_client):
     response = admin_client.post(url, {"action": "clear", "_selected_action": [mark.pk]}, follow=True)
     assert "1 address cleared." in response.content.decode()
     assert not UndeliverableAddress.objects.exists()
+
+
+def test_automatic_mail_to_several_leaves_out_only_the_marked_address(settings, on_commit):
+    from mailgateway.models import MailAccount
+    from mailgateway.tasks import alert_failing_accounts
+
+    settings.ADMINS = [("A", "ops@example.com"), ("B", "gone@example.com")]
+    MailAccount.objects.create(
+        name="box", host="h", username="u", failing_since=timezone.now() - timedelta(hours=2), last_error="auth"
+    )
+    mark_undeliverable("gone@example.com", reason="550 mailbox unknown")
+    with on_commit():
+        alert_failing_accounts()
+    [alert] = django_mail.outbox
+    assert alert.to == ["ops@example.com"]
+    stored = OutgoingMail.objects.get(kind="account_alert")
+    assert stored.status == "sent" and stored.to == "ops@example.com"
+
+
+def test_admin_never_shows_the_password_reset_link(admin_client, customer, client, on_commit):
+    with on_commit():
+        client.post(reverse("customer:password_reset"), {"email": customer.email})
+    [reset] = django_mail.outbox
+    link = next(line for line in reset.body.splitlines() if "/customer/" in line).strip()
+    stored = OutgoingMail.objects.get(to=customer.email)
+    html = admin_client.get(reverse("admin:mailgateway_outgoingmail_change", args=[stored.pk])).content.decode()
+    assert stored.message_id.strip("<>") in html and link not in html
