@@ -93,7 +93,7 @@ def queue(message: EmailMessage, *, kind: str = "", ticket=None, article=None, a
         cc="\n".join(message.cc),
         bcc="\n".join(message.bcc),
         reply_to="\n".join(message.reply_to),
-        subject=message.subject or "",
+        subject=(message.subject or "")[:1000],
         body_text=message.body or "",
         body_html=_html_of(message),
         headers=headers,
