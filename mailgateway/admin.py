@@ -6,8 +6,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mailgateway import ingest
-from mailgateway.models import AutoMailLog, EmailTemplate, InboundMessage, MailAccount, PostmasterFilter
+from mailgateway import ingest, outbox
+from mailgateway.models import (
+    AutoMailLog,
+    EmailTemplate,
+    InboundMessage,
+    MailAccount,
+    OutgoingMail,
+    PostmasterFilter,
+    UndeliverableAddress,
+)
+from mailgateway.undeliverable import clear_undeliverable
 
 RAW_PREVIEW = 200_000
 
@@ -163,3 +172,48 @@ class AutoMailLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(UndeliverableAddress)
+class UndeliverableAddressAdmin(admin.ModelAdmin):
+    list_display = ["address", "reason", "created", "article"]
+    search_fields = ["address"]
+    readonly_fields = ["created", "article"]
+    raw_id_fields = ["article"]
+    actions = ["clear"]
+
+    @admin.action(description=_("Clear the mark (automatic mail goes out again)"))
+    def clear(self, request, queryset):
+        cleared = sum(clear_undeliverable(mark.address, actor=request.user) for mark in queryset)
+        self.message_user(
+            request, ngettext("%(n)d address cleared.", "%(n)d addresses cleared.", cleared) % {"n": cleared}
+        )
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    list_display = ["created", "kind", "status", "subject", "to", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "kind", "is_automatic"]
+    search_fields = ["message_id", "to", "subject"]
+    list_select_related = False
+    date_hierarchy = "created"
+    raw_id_fields = ["ticket", "article"]
+    # The text may hold a password-reset or invitation link: staff see who, what and why, not the secret.
+    exclude = ["body_text", "body_html", "headers", "attachments"]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send again (failed or suppressed mail, or sent once more)"))
+    def send_again(self, request, queryset):
+        queued = 0
+        for mail in queryset.exclude(status=OutgoingMail.Status.QUEUED):
+            outbox.send_again(mail)
+            queued += 1
+        self.message_user(
+            request, ngettext("%(n)d mail queued again.", "%(n)d mails queued again.", queued) % {"n": queued}
+        )

@@ -78,7 +78,6 @@ def write_article(
     attachments: list[FileInput] = (),
     time_minutes=0,
     raw_message: bytes | None = None,
-    delivery_status: str = "",
 ) -> Article:
     """Create the article rows on an already-locked ticket; callers hold the transaction."""
     author = author if author is not None else actor
@@ -98,7 +97,6 @@ def write_article(
         in_reply_to=in_reply_to,
         references=references,
         raw_message=store_bytes(raw_message) if raw_message else None,
-        delivery_status=delivery_status,
         time_accounted=Decimal(str(time_minutes or 0)),
     )
     for item in attachments:
@@ -134,7 +132,6 @@ def add_article(
     attachments: list[FileInput] = (),
     time_minutes=0,
     raw_message: bytes | None = None,
-    delivery_status: str = "",
 ) -> Article:
     """Append a message to the thread. Customers' articles are always visible to customers.
 
@@ -172,7 +169,6 @@ def add_article(
             attachments=attachments,
             time_minutes=time_minutes,
             raw_message=raw_message,
-            delivery_status=delivery_status,
         )
         changed = []
         if sender == Sender.AGENT and is_visible_to_customer and fresh.first_response_at is None:

@@ -1,7 +1,7 @@
 """Writing on a ticket: reply by email, internal note, phone note, forward.
 
-A reply or forward is stored with channel email and delivery_status "queued"; the
-article_added event fires after commit and the mail engine sends it.
+A reply or forward is stored with channel email and put into the outbox in the same
+transaction (mailgateway.outbound.queue_article); it is sent right after the commit.
 
 Two agents writing at once both keep their article. A state chosen with the article is
 refused only if someone else changed the state since the form was loaded: the article is
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from mailgateway import outbound
 from tickets import canned, services
 from tickets import permissions as perms
 from tickets.canned_models import CannedResponse
@@ -113,7 +114,7 @@ def _save(request, ticket, kind, data) -> ChangedMeanwhile | None:
     # What the form showed; a form without `seen` showed the ticket as it is now if the version still matches.
     seen = data.get("seen") or (Seen.of(ticket) if ticket.version == data["version"] else None)
     with transaction.atomic():
-        services.add_article(
+        article = services.add_article(
             ticket=ticket,
             actor=agent,
             channel=channel,
@@ -126,8 +127,9 @@ def _save(request, ticket, kind, data) -> ChangedMeanwhile | None:
             cc=data.get("cc", ""),
             attachments=to_file_inputs(data.get("attachments") or []),
             time_minutes=data.get("time_minutes") or 0,
-            delivery_status=Article.Delivery.QUEUED if email else Article.Delivery.NONE,
         )
+        if email:  # stored in the outbox with the article, sent right after the commit
+            outbound.queue_article(article)
         state = data.get("next_state")
         if state is not None:
             if state.is_pending and not data.get("pending_until"):
