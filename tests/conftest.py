@@ -42,6 +42,10 @@ def _outbox_mail(settings, monkeypatch):
     """Every mail goes through the outbox. Outside tests/mail (whose conftest keeps the real
     after-commit send) a stored mail is sent at once, since a test's transaction never commits:
     the panels' tests read django.core.mail.outbox right after a request, as users would see it."""
+    send_at_once(settings, monkeypatch)
+
+
+def send_at_once(settings, monkeypatch) -> None:
     from mailgateway import outbox, tasks
 
     use_the_outbox(settings)

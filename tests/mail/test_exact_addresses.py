@@ -8,11 +8,18 @@ from django.urls import reverse
 from helpdesk.lib import addresses
 from mailgateway import ingest
 from mailgateway.router import is_participant
+from tests.conftest import send_at_once
 from tests.factories import CustomerFactory
 from tests.mail.helpers import make_mail
 from tickets import services
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _outbox_mail(settings, monkeypatch):
+    """Mail a status link as soon as it is stored: these tests look at mail.outbox right after a request."""
+    send_at_once(settings, monkeypatch)
 
 
 @pytest.fixture(autouse=True)
