@@ -1,5 +1,6 @@
 """Which ticket a message belongs to (or none: a new one), which queue, and who sent it."""
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -25,12 +26,28 @@ def clean_subject(subject: str) -> str:
     return subject.strip()
 
 
+@functools.lru_cache(maxsize=8)
+def _compiled_tag(hook: str) -> re.Pattern:
+    # "[Ticket#2026…]" or a bare "Ticket#2026…"; the number is a whole digit run, never part of a longer one.
+    hook = re.escape(hook)
+    return re.compile(rf"\[{hook}\s?(\d{{4,32}})\]|(?<![\w#]){hook}\s?(\d{{4,32}})(?![\d])", re.IGNORECASE)
+
+
 def _tag_pattern() -> re.Pattern:
-    return re.compile(r"\[" + re.escape(settings.HELPDESK_TICKET_HOOK) + r"\s?(\d{4,32})\]", re.IGNORECASE)
+    return _compiled_tag(settings.HELPDESK_TICKET_HOOK)
+
+
+def tag_number(subject: str) -> str:
+    """The ticket number the subject's tag names (bracketed or bare), or ''."""
+    match = _tag_pattern().search(subject[:1000])
+    return (match.group(1) or match.group(2)) if match else ""
 
 
 def strip_tag(subject: str) -> str:
-    return clean_subject(_tag_pattern().sub("", subject)).strip() or subject.strip()
+    """The subject without reply prefixes and the ticket tag (bracketed or bare), as a title."""
+    without, found = _tag_pattern().subn("", subject)
+    cleaned = clean_subject(re.sub(r"\s{2,}", " ", without)).lstrip(":- ").strip()
+    return cleaned if found else (cleaned or subject.strip())
 
 
 @dataclass
@@ -62,10 +79,10 @@ def _by_references(parsed: ParsedMessage) -> Ticket | None:
 
 
 def _by_subject(parsed: ParsedMessage) -> Ticket | None:
-    match = _tag_pattern().search(parsed.subject[:1000])
-    if not match:
+    number = tag_number(parsed.subject)
+    if not number:
         return None
-    return Ticket.objects.filter(number=match.group(1)).select_related("queue", "state").first()
+    return Ticket.objects.filter(number=number).select_related("queue", "state").first()
 
 
 def is_participant(ticket: Ticket, address: str, user: User | None) -> bool:
