@@ -10,9 +10,11 @@ moved or deleted on the server.
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mailgateway import loops
@@ -133,19 +135,102 @@ def _finish(record: InboundMessage, status: str, *, error: str = "", ticket=None
     return record
 
 
-def _is_duplicate(record: InboundMessage, parsed: ParsedMessage) -> bool:
-    if parsed.message_id and Article.objects.filter(message_id=parsed.message_id, channel="email").exists():
-        return True
-    done = InboundMessage.objects.exclude(pk=record.pk).filter(status=Status.IMPORTED)
-    return done.filter(sha256=record.sha256).exists()
+def content_digest(parsed: ParsedMessage) -> str:
+    """What two copies of one message share whichever way they came.
+
+    Relays add Received, Delivered-To, Return-Path, DKIM/ARC, spam scores and may re-encode
+    the body (8bit to quoted-printable), so the raw bytes of two copies differ. The author's
+    part does not: sender, date, subject, recipients, the decoded text and HTML, the attachments.
+    """
+    parts = [
+        parsed.from_address,
+        " ".join(parsed.header("date").split()),
+        parsed.subject,
+        ",".join(sorted(parsed.to)),
+        ",".join(sorted(parsed.cc)),
+        parsed.body_text.replace("\r\n", "\n").strip(),
+        parsed.body_html.strip(),
+        *sorted(hashlib.sha256(a.content).hexdigest() for a in parsed.attachments),
+    ]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class Earlier:
+    """An earlier copy of this message (same bytes or same Message-ID) and whether its content is the same."""
+
+    same: bool
+    what: str
+    ticket_id: int | None = None
+    article_id: int | None = None
+
+
+def _digest_of_stored(raw_file) -> str | None:
+    try:
+        with raw_file.file.open("rb") as handle:
+            return content_digest(parse(handle.read()))
+    except (MessageRejected, OSError):
+        return None
+
+
+def _is_duplicate(record: InboundMessage, parsed: ParsedMessage) -> Earlier | None:
+    """The earlier copy this message repeats, or one whose Message-ID it reuses with other content; else None."""
+    match = Q(sha256=record.sha256)
+    if parsed.message_id:
+        match |= Q(message_id=parsed.message_id[:500])
+    earlier = list(
+        InboundMessage.objects.filter(match, status=Status.IMPORTED)
+        .exclude(pk=record.pk)
+        .select_related("raw")
+        .order_by("pk")[:20]
+    )
+    if not earlier and parsed.message_id:
+        article = (
+            Article.objects.filter(message_id=parsed.message_id, channel=Article.Channel.EMAIL)
+            .select_related("raw_message")
+            .order_by("pk")
+            .first()
+        )
+        if article is not None:
+            what = f"article #{article.pk}"
+            digest = _digest_of_stored(article.raw_message) if article.raw_message_id else None
+            same = digest == content_digest(parsed) if digest else article.body_text.strip() == parsed.body_text.strip()
+            return Earlier(same=same, what=what, ticket_id=article.ticket_id, article_id=article.pk)
+        return None
+    for other in earlier:
+        if other.sha256 == record.sha256:
+            return Earlier(True, f"inbound message #{other.pk} (identical bytes)", other.ticket_id, other.article_id)
+    mine = content_digest(parsed)
+    for other in earlier:
+        if _digest_of_stored(other.raw) == mine:
+            return Earlier(True, f"inbound message #{other.pk} (same content)", other.ticket_id, other.article_id)
+    first = earlier[0] if earlier else None
+    return Earlier(False, f"inbound message #{first.pk}", first.ticket_id, first.article_id) if first else None
+
+
+def _duplicate(record: InboundMessage, earlier: Earlier) -> None:
+    ticket = Ticket.objects.filter(pk=earlier.ticket_id).first() if earlier.ticket_id else None
+    article = Article.objects.filter(pk=earlier.article_id).first() if earlier.article_id else None
+    error = f"duplicate of {earlier.what}" + (f", imported into ticket {ticket.number}" if ticket else "")
+    _finish(record, Status.DUPLICATE, error=error, ticket=ticket, article=article)
+
+
+def _reused_id_note(parsed: ParsedMessage, earlier: Earlier) -> str:
+    where = Ticket.objects.filter(pk=earlier.ticket_id).values_list("number", flat=True).first()
+    return (
+        f"This message reuses the Message-ID {parsed.message_id} of an earlier, different message "
+        f"({earlier.what}{f', ticket {where}' if where else ''}). It was filed here, not dropped as a duplicate."
+    )
 
 
 def _import(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
     record.message_id = parsed.message_id[:500]
     record.is_auto_generated = bool(loops.never_answer(parsed))
-    if _is_duplicate(record, parsed):
-        _finish(record, Status.DUPLICATE)
+    earlier = _is_duplicate(record, parsed)
+    if earlier is not None and earlier.same:
+        _duplicate(record, earlier)
         return
+    reused_note = _reused_id_note(parsed, earlier) if earlier is not None else ""
     if loops.is_our_own(parsed) and not loops.is_bounce(parsed):
         _finish(record, Status.IGNORED, error="our own mail came back (X-Loop)")
         return
@@ -192,7 +277,20 @@ def _import(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
             reopen = reopen or State.objects.filter(type=StateType.OPEN, is_active=True).first()
             if reopen:
                 services.change_state(ticket=ticket, actor=None, state=reopen)
-    _finish(record, Status.IMPORTED, ticket=ticket, article=article)
+    if reused_note:
+        _system_note(ticket, reused_note)
+    _finish(record, Status.IMPORTED, error=reused_note, ticket=ticket, article=article)
+
+
+def _system_note(ticket: Ticket, text: str) -> None:
+    services.add_article(
+        ticket=ticket,
+        actor=None,
+        channel=Article.Channel.NOTE,
+        sender_type=Article.Sender.SYSTEM,
+        is_visible_to_customer=False,
+        body_text=text,
+    )
 
 
 def apply_control_headers(parsed: ParsedMessage, verdict) -> None:

@@ -60,3 +60,62 @@ def test_a_tag_glued_to_a_word_is_not_a_tag(ticket, customer):
 )
 def test_strip_tag_removes_bracketed_and_bare_tags_from_titles(subject, title):
     assert strip_tag(subject) == title
+
+
+# --- a reused Message-ID ---------------------------------------------------------------------
+
+
+def _copy(*, relay: str, cte: str, body: str = "Das Gerät raucht.\n", subject: str = "Printer on fire") -> bytes:
+    """The same message as two relays deliver it: their own trace headers, the body encoded their way."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Received"] = f"from {relay} by mx.support.example.com; Mon, 30 Nov 2026 10:00:00 +0000"
+    message["Delivered-To"] = f"{relay}@support.example.com"
+    message["From"] = "alice@acme.example"
+    message["To"] = "1st-level@support.example.com"
+    message["Subject"] = subject
+    message["Date"] = "Mon, 30 Nov 2026 09:59:00 +0100"
+    message["Message-ID"] = "<reused-1@acme.example>"
+    message.set_content(body, cte=cte)
+    return message.as_bytes()
+
+
+def test_same_message_through_two_relays_is_a_duplicate_with_a_link_to_the_original(queue, customer):
+    first = receive(_copy(relay="mx1", cte="8bit"))
+    second = ingest.receive(_copy(relay="mx2", cte="quoted-printable"), source="pipe")
+
+    assert second.status == "duplicate"
+    assert second.ticket == first.ticket and second.article == first.article
+    assert f"inbound message #{first.pk}" in second.error and first.ticket.number in second.error
+    assert Ticket.objects.count() == 1 and first.ticket.articles.count() == 1
+
+
+def test_identical_bytes_are_a_duplicate(queue, customer):
+    raw = _copy(relay="mx1", cte="8bit")
+    first = receive(raw)
+    second = ingest.receive(raw, source="maildir", source_key="other-copy")
+    assert second.status == "duplicate" and second.ticket == first.ticket
+    assert "identical bytes" in second.error
+
+
+def test_reused_message_id_with_other_content_is_filed_with_a_note(queue, customer):
+    first = receive(_copy(relay="mx1", cte="8bit"))
+    second = receive(_copy(relay="mx1", cte="8bit", subject="Scanner broken", body="Another problem.\n"))
+
+    assert second.ticket != first.ticket
+    assert Ticket.objects.count() == 2
+    assert second.article.body_text.strip() == "Another problem."
+    note = second.ticket.articles.get(channel="note")
+    assert not note.is_visible_to_customer
+    assert "<reused-1@acme.example>" in note.body_text and first.ticket.number in note.body_text
+    assert "reuses the Message-ID" in second.error
+
+
+def test_a_third_message_reusing_the_id_is_compared_with_every_earlier_copy(queue, customer):
+    receive(_copy(relay="mx1", cte="8bit"))
+    second = receive(_copy(relay="mx1", cte="8bit", subject="Scanner broken", body="Another problem.\n"))
+    third = ingest.receive(
+        _copy(relay="mx2", cte="base64", subject="Scanner broken", body="Another problem.\n"), source="pipe"
+    )
+    assert third.status == "duplicate" and third.ticket == second.ticket
