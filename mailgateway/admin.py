@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mailgateway import ingest
-from mailgateway.models import AutoMailLog, EmailTemplate, InboundMessage, MailAccount, PostmasterFilter
+from mailgateway.models import (
+    AutoMailLog,
+    EmailTemplate,
+    InboundMessage,
+    MailAccount,
+    OutgoingMail,
+    PostmasterFilter,
+    UndeliverableAddress,
+)
+from mailgateway.undeliverable import clear_undeliverable
 
 RAW_PREVIEW = 200_000
 
@@ -157,6 +166,38 @@ class AutoMailLogAdmin(admin.ModelAdmin):
     list_display = ["created", "kind", "recipient", "ticket"]
     list_filter = ["kind"]
     search_fields = ["recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UndeliverableAddress)
+class UndeliverableAddressAdmin(admin.ModelAdmin):
+    list_display = ["address", "reason", "created", "article"]
+    search_fields = ["address"]
+    readonly_fields = ["created", "article"]
+    raw_id_fields = ["article"]
+    actions = ["clear"]
+
+    @admin.action(description=_("Clear the mark (automatic mail goes out again)"))
+    def clear(self, request, queryset):
+        cleared = sum(clear_undeliverable(mark.address, actor=request.user) for mark in queryset)
+        self.message_user(
+            request, ngettext("%(n)d address cleared.", "%(n)d addresses cleared.", cleared) % {"n": cleared}
+        )
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    list_display = ["created", "kind", "status", "subject", "to", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "kind", "is_automatic"]
+    search_fields = ["message_id", "to", "subject"]
+    list_select_related = False
+    date_hierarchy = "created"
+    raw_id_fields = ["ticket", "article"]
 
     def has_add_permission(self, request):
         return False

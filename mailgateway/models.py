@@ -1,4 +1,4 @@
-"""Mail accounts, the ingest record of every message received, routing filters, delivery bookkeeping."""
+"""Mail accounts, the ingest record of every message received, routing filters, the outbox."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -242,6 +242,115 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"article {self.article_id}: {self.attempts} attempts"
+
+
+class OutgoingMail(models.Model):
+    """The outbox: every mail the helpdesk sends, stored before it is sent, with its delivery state."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("agent reply")
+        FORWARD = "forward", _("forward")
+        ACKNOWLEDGEMENT = "acknowledgement", _("acknowledgement")
+        STATE_CHANGED = "state_changed", _("customer: state changed")
+        TICKET_CLOSED = "ticket_closed", _("customer: ticket closed")
+        AGENT_REPLY = "agent_reply", _("customer: an agent answered")
+        FOLLOW_UP_REJECTED = "follow_up_rejected", _("customer: follow-up rejected")
+        AGENT_NEW_TICKET = "agent_new_ticket", _("agent: new ticket")
+        AGENT_FOLLOW_UP = "agent_follow_up", _("agent: follow-up")
+        AGENT_ASSIGNED = "agent_assigned", _("agent: ticket assigned")
+        AGENT_REMINDER = "agent_reminder", _("agent: reminder due")
+        PASSWORD_RESET = "password_reset", _("password reset")
+        INVITATION = "invitation", _("invitation")
+        ACCOUNT_ALERT = "account_alert", _("failing mail account alert")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        SUPPRESSED = "suppressed", _("suppressed")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    message_id = models.CharField(_("Message-ID"), max_length=500, unique=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outgoing_mails",
+    )
+    article = models.OneToOneField(
+        "tickets.Article",
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outgoing_mail",
+    )
+    from_address = models.CharField(_("from"), max_length=500)
+    to = models.TextField(_("to"), blank=True)
+    cc = models.TextField(_("cc"), blank=True)
+    bcc = models.TextField(_("bcc"), blank=True)
+    reply_to = models.TextField(_("reply-to"), blank=True)
+    subject = models.CharField(_("subject"), max_length=1000, blank=True)
+    body_text = models.TextField(_("text"), blank=True)
+    body_html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    attachments = models.JSONField(
+        _("attachments"), default=list, blank=True, help_text=_("[stored file id, file name, content type] each.")
+    )
+    is_automatic = models.BooleanField(_("automatic mail"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outgoing_status_next")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    def recipients(self) -> list[str]:
+        return [a for field in (self.to, self.cc, self.bcc) for a in split_addresses(field)]
+
+
+def split_addresses(text: str) -> list[str]:
+    return [a.strip() for a in (text or "").split("\n") if a.strip()]
+
+
+class UndeliverableAddress(models.Model):
+    """An address a bounce said cannot receive mail: no automatic mail goes there until an agent clears it."""
+
+    address = models.EmailField(_("address"), max_length=254, unique=True)
+    reason = models.TextField(_("reason"), blank=True)
+    article = models.ForeignKey(
+        "tickets.Article",
+        verbose_name=_("bounce"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("marked"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("undeliverable address")
+        verbose_name_plural = _("undeliverable addresses")
+
+    def __str__(self):
+        return self.address
+
+    def save(self, *args, **kwargs):
+        self.address = self.address.strip().lower()
+        super().save(*args, **kwargs)
 
 
 class EmailTemplate(models.Model):
