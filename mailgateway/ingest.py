@@ -11,17 +11,19 @@ moved or deleted on the server.
 import hashlib
 import logging
 from dataclasses import dataclass
+from email.utils import getaddresses
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from mailgateway import loops
+from mailgateway import bounces, loops, router
 from mailgateway.filters import apply_filters
-from mailgateway.models import InboundMessage, MailAccount
+from mailgateway.models import InboundMessage, MailAccount, OutgoingMail
 from mailgateway.parse import MessageRejected, ParsedMessage, parse
 from mailgateway.router import find_or_create_sender, route, strip_tag
+from mailgateway.undeliverable import mark_undeliverable
 from tickets import services
 from tickets.files_store import store_bytes
 from tickets.models import Article, State, StateType, Ticket
@@ -231,10 +233,11 @@ def _import(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
         _duplicate(record, earlier)
         return
     reused_note = _reused_id_note(parsed, earlier) if earlier is not None else ""
-    if loops.is_our_own(parsed) and not loops.is_bounce(parsed):
+    is_bounce = loops.is_bounce(parsed) or bounces.looks_like_bounce(raw, parsed.headers)
+    if loops.is_our_own(parsed) and not is_bounce:
         _finish(record, Status.IGNORED, error="our own mail came back (X-Loop)")
         return
-    if loops.is_bounce(parsed):
+    if is_bounce:
         _import_bounce(record, parsed, raw)
         return
     verdict = apply_filters(parsed)
@@ -349,12 +352,16 @@ def _new_ticket(parsed, sender, queue, verdict, common) -> Ticket:
 
 
 def _import_bounce(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
-    from mailgateway.router import _by_references, _by_subject
-
-    ticket = _by_references(parsed) or _by_subject(parsed)
+    """A bounce joins the ticket of the mail it returns as a system article; a failure marks the address."""
+    bounce = bounces.read_bounce(raw)
+    ids = [bounce.message_id, *bounce.references] if bounce else []
+    ids += [parsed.original_message_id, parsed.in_reply_to, *parsed.references]
+    ticket = router.ticket_for_bounce(ids, [bounce.subject if bounce else "", parsed.subject])
     if ticket is None:
         _finish(record, Status.QUARANTINED, error="bounce for no known ticket")
         return
+    summary, to_mark = _bounce_summary(ticket, bounce)
+    body = parsed.body_text or parsed.delivery_status or "(bounce)"
     article = services.add_article(
         ticket=ticket,
         actor=None,
@@ -362,13 +369,54 @@ def _import_bounce(record: InboundMessage, parsed: ParsedMessage, raw: bytes) ->
         sender_type=Article.Sender.SYSTEM,
         is_visible_to_customer=False,
         subject=parsed.subject,
-        body_text=(parsed.body_text or parsed.delivery_status or "(bounce)"),
+        body_text=f"{summary}\n\n{body}" if summary else body,
         from_address=parsed.from_address,
         message_id=parsed.message_id,
         attachments=parsed.attachments,
         raw_message=raw,
     )
-    _finish(record, Status.IMPORTED, ticket=ticket, article=article)
+    for address in to_mark:
+        mark_undeliverable(address, reason=_bounce_reason(ticket, bounce), article=article)
+    _finish(record, Status.IMPORTED, error=summary, ticket=ticket, article=article)
+
+
+def _bounce_reason(ticket: Ticket, bounce: bounces.Bounce) -> str:
+    return f"{bounce.diagnostic or 'delivery failed'} (bounce on ticket {ticket.number})"
+
+
+def _bounce_summary(ticket: Ticket, bounce: bounces.Bounce | None) -> tuple[str, list[str]]:
+    """The line that opens the bounce article, and the addresses to mark undeliverable."""
+    if bounce is None or not bounce.recipients:
+        return "", []
+    who = ", ".join(bounce.recipients)
+    why = f" ({bounce.diagnostic})" if bounce.diagnostic else ""
+    if bounce.is_delay:
+        return f"Delivery to {who} is delayed{why}. The mail server keeps trying; the address is not marked.", []
+    known = _addresses_of(ticket)
+    to_mark = [a for a in bounce.recipients if a in known]
+    lines = [f"Delivery to {who} failed{why}."]
+    if to_mark:
+        lines.append(
+            f"Marked undeliverable: {', '.join(to_mark)}. Automatic mail to it stops until an agent clears the mark."
+        )
+    strangers = [a for a in bounce.recipients if a not in known]
+    if strangers:
+        lines.append(f"Not marked (this ticket never wrote to it): {', '.join(strangers)}.")
+    return " ".join(lines), to_mark
+
+
+def _addresses_of(ticket: Ticket) -> set[str]:
+    """Every address this ticket's mail went to: its customer, its articles' and its outgoing mail's recipients."""
+    found = set()
+    if ticket.customer_id and ticket.customer.email:
+        found.add(ticket.customer.email.lower())
+    rows = list(ticket.articles.values_list("from_address", "to_addresses", "cc_addresses")[:500])
+    rows += list(OutgoingMail.objects.filter(ticket=ticket).values_list("to", "cc", "bcc")[:500])
+    for row in rows:
+        for _, address in getaddresses([part.replace("\n", ",") for part in row if part]):
+            if address:
+                found.add(address.lower())
+    return found
 
 
 def retry_pending(account: MailAccount | None = None, limit: int = 500) -> int:

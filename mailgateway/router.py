@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from accounts.models import Company, User
+from mailgateway.models import OutgoingMail
 from mailgateway.parse import ParsedMessage
 from tickets import permissions as perms
 from tickets.models import Article, Queue, Ticket
@@ -66,23 +67,45 @@ def _follow_merges(ticket: Ticket) -> Ticket:
     return ticket
 
 
-def _by_references(parsed: ParsedMessage) -> Ticket | None:
-    ids = [i for i in [parsed.in_reply_to, *reversed(parsed.references)] if i]
-    if parsed.original_message_id:
-        ids.append(parsed.original_message_id)
+def ticket_by_message_ids(ids: list[str]) -> Ticket | None:
+    """The ticket of a stored article or of any mail we sent (acknowledgement, notice, reply) with one of these ids."""
+    ids = list(dict.fromkeys(i for i in ids if i))[:50]
     if not ids:
         return None
-    article = (
-        Article.objects.filter(message_id__in=ids[:50]).select_related("ticket").order_by("-created", "-id").first()
+    article = Article.objects.filter(message_id__in=ids).select_related("ticket").order_by("-created", "-id").first()
+    if article is not None:
+        return article.ticket
+    sent = (
+        OutgoingMail.objects.filter(message_id__in=ids, ticket__isnull=False)
+        .select_related("ticket")
+        .order_by("-created", "-id")
+        .first()
     )
-    return article.ticket if article else None
+    return sent.ticket if sent else None
 
 
-def _by_subject(parsed: ParsedMessage) -> Ticket | None:
-    number = tag_number(parsed.subject)
+def ticket_by_tag(subject: str) -> Ticket | None:
+    number = tag_number(subject)
     if not number:
         return None
     return Ticket.objects.filter(number=number).select_related("queue", "state").first()
+
+
+def ticket_for_bounce(ids: list[str], subjects: list[str]) -> Ticket | None:
+    """A returned message belongs to the ticket of the mail it returns (by Message-ID), else of the tag it carries."""
+    ticket = ticket_by_message_ids(ids)
+    for subject in subjects:
+        ticket = ticket or ticket_by_tag(subject)
+    return _follow_merges(ticket) if ticket is not None else None
+
+
+def _by_references(parsed: ParsedMessage) -> Ticket | None:
+    ids = [parsed.in_reply_to, *reversed(parsed.references), parsed.original_message_id]
+    return ticket_by_message_ids(ids)
+
+
+def _by_subject(parsed: ParsedMessage) -> Ticket | None:
+    return ticket_by_tag(parsed.subject)
 
 
 def is_participant(ticket: Ticket, address: str, user: User | None) -> bool:
