@@ -11,7 +11,6 @@ moved or deleted on the server.
 import hashlib
 import logging
 from dataclasses import dataclass
-from email.utils import getaddresses
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from mailgateway import bounces, loops, router
 from mailgateway.filters import apply_filters
-from mailgateway.models import InboundMessage, MailAccount, OutgoingMail
+from mailgateway.models import InboundMessage, MailAccount
 from mailgateway.parse import MessageRejected, ParsedMessage, parse
 from mailgateway.router import find_or_create_sender, route, strip_tag
 from mailgateway.undeliverable import mark_undeliverable
@@ -392,7 +391,7 @@ def _bounce_summary(ticket: Ticket, bounce: bounces.Bounce | None) -> tuple[str,
     why = f" ({bounce.diagnostic})" if bounce.diagnostic else ""
     if bounce.is_delay:
         return f"Delivery to {who} is delayed{why}. The mail server keeps trying; the address is not marked.", []
-    known = _addresses_of(ticket)
+    known = router.ticket_addresses(ticket)
     to_mark = [a for a in bounce.recipients if a in known]
     lines = [f"Delivery to {who} failed{why}."]
     if to_mark:
@@ -403,20 +402,6 @@ def _bounce_summary(ticket: Ticket, bounce: bounces.Bounce | None) -> tuple[str,
     if strangers:
         lines.append(f"Not marked (this ticket never wrote to it): {', '.join(strangers)}.")
     return " ".join(lines), to_mark
-
-
-def _addresses_of(ticket: Ticket) -> set[str]:
-    """Every address this ticket's mail went to: its customer, its articles' and its outgoing mail's recipients."""
-    found = set()
-    if ticket.customer_id and ticket.customer.email:
-        found.add(ticket.customer.email.lower())
-    rows = list(ticket.articles.values_list("from_address", "to_addresses", "cc_addresses")[:500])
-    rows += list(OutgoingMail.objects.filter(ticket=ticket).values_list("to", "cc", "bcc")[:500])
-    for row in rows:
-        for _, address in getaddresses([part.replace("\n", ",") for part in row if part]):
-            if address:
-                found.add(address.lower())
-    return found
 
 
 def retry_pending(account: MailAccount | None = None, limit: int = 500) -> int:

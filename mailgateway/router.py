@@ -3,6 +3,7 @@
 import functools
 import re
 from dataclasses import dataclass
+from email.utils import getaddresses
 
 from django.conf import settings
 from django.db.models import Q
@@ -124,6 +125,20 @@ def is_participant(ticket: Ticket, address: str, user: User | None) -> bool:
         Q(from_address__icontains=address) | Q(to_addresses__icontains=address) | Q(cc_addresses__icontains=address)
     )
     return ticket.articles.filter(lookup).exists()
+
+
+def ticket_addresses(ticket: Ticket) -> set[str]:
+    """Every address this ticket's mail came from or went to: its customer, its articles, its outgoing mail."""
+    found = set()
+    if ticket.customer_id and ticket.customer.email:
+        found.add(ticket.customer.email.lower())
+    rows = list(ticket.articles.values_list("from_address", "to_addresses", "cc_addresses")[:500])
+    rows += list(OutgoingMail.objects.filter(ticket=ticket).values_list("to", "cc", "bcc")[:500])
+    for row in rows:
+        for _, address in getaddresses([part.replace("\n", ",") for part in row if part]):
+            if address:
+                found.add(address.lower())
+    return found
 
 
 def default_queue() -> Queue:

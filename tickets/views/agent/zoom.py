@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from mailgateway.models import UndeliverableAddress
 from tickets import permissions as perms
 from tickets import queries
 from tickets.forms import actions as f
@@ -19,6 +20,13 @@ def may_be_invited(customer) -> bool:
     if customer is None or not customer.is_customer or not customer.is_active or not customer.email:
         return False
     return not customer.has_usable_password() or customer.last_login is None
+
+
+def undeliverable_mark(customer) -> UndeliverableAddress | None:
+    """The bounce's mark on the customer's address, shown in the customer box (one query)."""
+    if customer is None or not customer.email:
+        return None
+    return UndeliverableAddress.objects.filter(address=customer.email.strip().lower()).first()
 
 
 def rights(user, ticket) -> dict[str, bool]:
@@ -72,6 +80,7 @@ def zoom_context(request, ticket) -> dict:
         "is_watching": any(w.pk == user.pk for w in ticket.watchers.all()),
         "rating": getattr(ticket, "rating", None),
         "can_invite_customer": may_be_invited(ticket.customer),
+        "customer_undeliverable": undeliverable_mark(ticket.customer),
     }
 
 
