@@ -125,7 +125,9 @@ class UserAdmin(AuthUserAdmin):
     def clear_undeliverable(self, request, queryset):
         cleared = sum(clear_undeliverable(user.email, actor=request.user) for user in queryset if user.email)
         self.message_user(
-            request, ngettext("%(n)d address cleared.", "%(n)d addresses cleared.", cleared) % {"n": cleared}
+            request,
+            ngettext("%(n)d undeliverable mark cleared.", "%(n)d undeliverable marks cleared.", cleared)
+            % {"n": cleared},
         )
 
     def get_inlines(self, request, obj):

@@ -84,5 +84,5 @@ def test_customer_admin_page_shows_the_mark_and_the_action_clears_it(client, adm
         {"action": "clear_undeliverable", "_selected_action": [customer.pk]},
         follow=True,
     )
-    assert "1 address cleared." in response.content.decode()
+    assert "1 undeliverable mark cleared." in response.content.decode()
     assert not UndeliverableAddress.objects.exists()
