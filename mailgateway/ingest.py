@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from mailgateway import bounces, loops, router
+from mailgateway import batch, bounces, loops, router
 from mailgateway.filters import apply_filters
 from mailgateway.models import InboundMessage, MailAccount
 from mailgateway.parse import MessageRejected, ParsedMessage, parse
@@ -25,7 +25,7 @@ from mailgateway.router import find_or_create_sender, route, strip_tag
 from mailgateway.undeliverable import mark_undeliverable
 from tickets import services
 from tickets.files_store import store_bytes
-from tickets.models import Article, State, StateType, Ticket
+from tickets.models import Article, Ticket
 
 log = logging.getLogger(__name__)
 Status = InboundMessage.Status
@@ -89,10 +89,10 @@ def parse_head(raw: bytes) -> dict:
 
 
 def receive(raw: bytes, **where) -> InboundMessage:
+    """Store and process one message; the record comes back as it now is in the database."""
     record = store_raw(raw, **where)
     if not record.is_done:
-        process(record)
-        record.refresh_from_db()
+        record = process(record, raw=raw)
     return record
 
 
@@ -101,14 +101,19 @@ def _read_raw(record: InboundMessage) -> bytes:
         return handle.read()
 
 
-def process(record: InboundMessage) -> InboundMessage:
-    """Turn one stored message into a ticket or article; never raises for a bad message."""
+def process(record: InboundMessage, *, raw: bytes | None = None) -> InboundMessage:
+    """Turn one stored message into a ticket or article; never raises for a bad message.
+
+    `raw` saves reading back the bytes just stored (it must be the record's bytes). Returns the
+    record with its new status; reference data comes from the current batch (or one of its own).
+    """
     try:
-        with transaction.atomic():
-            locked = InboundMessage.objects.select_for_update().get(pk=record.pk)
+        with batch.batch(), transaction.atomic():
+            locked = InboundMessage.objects.select_for_update(of=("self",)).select_related("raw").get(pk=record.pk)
             if locked.is_done:
                 return locked
-            raw = _read_raw(locked)
+            if raw is None or hashlib.sha256(raw).hexdigest() != locked.sha256:
+                raw = _read_raw(locked)
             try:
                 parsed = parse(raw)
             except MessageRejected as exc:
@@ -119,9 +124,9 @@ def process(record: InboundMessage) -> InboundMessage:
         log.exception("mail %s failed to import", record.pk)
         attempts = record.attempts + 1
         status = Status.QUARANTINED if attempts >= settings.HELPDESK_MAIL_MAX_ATTEMPTS else Status.FAILED
-        InboundMessage.objects.filter(pk=record.pk).update(
-            attempts=attempts, status=status, error=f"{type(exc).__name__}: {exc}"[:5000]
-        )
+        error = f"{type(exc).__name__}: {exc}"[:5000]
+        InboundMessage.objects.filter(pk=record.pk).update(attempts=attempts, status=status, error=error)
+        record.attempts, record.status, record.error = attempts, status, error
         return record
 
 
@@ -249,7 +254,8 @@ def _import(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
     where = route(parsed, sender, record.account)
     common = _article_fields(parsed, raw, sender)
     ticket = where.ticket
-    if ticket is not None and not ticket.state.is_open:
+    was_open = ticket is None or ticket.state.is_open  # the article added below does not change it
+    if not was_open:
         policy = ticket.queue.follow_up_policy
         if policy == "reject":
             _finish(record, Status.REJECTED, error=f"follow-up to closed ticket {ticket.number}", ticket=ticket)
@@ -274,9 +280,8 @@ def _import(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
             )
     else:
         article = services.add_article(ticket=ticket, actor=None, **common)
-        if not ticket.state.is_open:
-            reopen = State.objects.filter(is_default_reopen=True, is_active=True).first()
-            reopen = reopen or State.objects.filter(type=StateType.OPEN, is_active=True).first()
+        if not was_open:
+            reopen = batch.current().reopen_state
             if reopen:
                 services.change_state(ticket=ticket, actor=None, state=reopen)
     if reused_note:
@@ -336,13 +341,14 @@ def _article_fields(parsed: ParsedMessage, raw: bytes, sender) -> dict:
 def _new_ticket(parsed, sender, queue, verdict, common) -> Ticket:
     customer = sender if sender is not None and sender.is_customer else None
     common = {k: v for k, v in common.items() if k != "subject"}
+    reference = batch.current()  # the defaults the service would look up, read once per batch
     ticket = services.create_ticket(
         actor=None,
         queue=queue,
         title=strip_tag(parsed.subject) or "(no subject)",
         customer=customer,
-        priority=verdict.priority,
-        state=verdict.state,
+        priority=verdict.priority or reference.priority_for(queue),
+        state=verdict.state or reference.default_state,
         category=verdict.category,
         tags=verdict.tags,
         **common,
@@ -410,6 +416,7 @@ def retry_pending(account: MailAccount | None = None, limit: int = 500) -> int:
     if account is not None:
         rows = rows.filter(account=account)
     done = 0
-    for record in rows.order_by("pk")[:limit]:
-        done += process(record).is_done
+    with batch.batch():
+        for record in rows.order_by("pk")[:limit]:
+            done += process(record).is_done
     return done

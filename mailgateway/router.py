@@ -7,8 +7,10 @@ from email.utils import getaddresses
 
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.functions import Lower
 
-from accounts.models import Company, User
+from accounts.models import User
+from mailgateway import batch
 from mailgateway.models import OutgoingMail
 from mailgateway.parse import ParsedMessage
 from tickets import permissions as perms
@@ -143,8 +145,9 @@ def ticket_addresses(ticket: Ticket) -> set[str]:
 
 def default_queue() -> Queue:
     name = settings.HELPDESK_MAIL_DEFAULT_QUEUE
-    queue = Queue.objects.filter(name=name, is_active=True).first() if name else None
-    queue = queue or Queue.objects.filter(is_active=True).order_by("pk").first()
+    queues = batch.current().active_queues  # read once per batch of mail
+    queue = next((q for q in queues if q.name == name), None) if name else None
+    queue = queue or (queues[0] if queues else None)
     if queue is None:
         raise RuntimeError("No active queue exists to receive mail.")
     return queue
@@ -154,7 +157,7 @@ def queue_for(parsed: ParsedMessage, account=None) -> Queue:
     if account is not None and account.queue_id and account.queue.is_active:
         return account.queue
     recipients = parsed.recipients
-    for queue in Queue.objects.filter(is_active=True).exclude(email_addresses=""):
+    for queue in batch.current().routable_queues:
         if any(address in recipients for address in queue.address_list()):
             return queue
     return default_queue()
@@ -176,18 +179,12 @@ def find_or_create_sender(parsed: ParsedMessage) -> User | None:
     address = parsed.from_address
     if not address:
         return None
-    user = User.objects.filter(email__iexact=address, is_active=True).order_by("kind", "pk").first()
+    # LOWER(email) = %s is served by the user_email_lower index (email__iexact would scan: UPPER(...)).
+    users = User.objects.alias(email_lower=Lower("email")).filter(email_lower=address.lower(), is_active=True)
+    user = users.order_by("kind", "pk").first()
     if user is not None or not settings.HELPDESK_MAIL_CREATE_CUSTOMERS:
         return user
-    domain = address.rsplit("@", 1)[-1]
-    company = next(
-        (
-            c
-            for c in Company.objects.filter(is_active=True, email_domains__icontains=domain)
-            if domain in c.domain_list()
-        ),
-        None,
-    )
+    company = batch.current().company_for_domain(address.rsplit("@", 1)[-1])
     first, _, last = (parsed.from_name or "").partition(" ")
     username = address[:150]
     if User.objects.filter(username=username).exists():
