@@ -44,6 +44,8 @@ def send_customer_mail(template: str, to: str, context: dict) -> None:
     subject, _sep, body = text.partition("\n")
     message = EmailMessage(subject.strip(), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [to])
     message.extra_headers["Auto-Submitted"] = "auto-generated"
+    if template == "customer_invitation":
+        message.extra_headers["X-Helpdesk-Kind"] = "invitation"  # the outbox's kind (admin filter); never sent
     message.send()
 
 

@@ -247,7 +247,7 @@ def load_articles() -> None:
         INSERT INTO tickets_article (
             ticket_id, channel, sender_type, is_visible_to_customer, author_id, from_address, to_addresses,
             cc_addresses, subject, body_text, body_html, message_id, in_reply_to, "references", raw_message_id,
-            delivery_status, delivery_error, time_accounted, created)
+            time_accounted, created)
         SELECT t.id,
                CASE WHEN k = 3 THEN 'note' ELSE 'email' END,
                CASE WHEN k = 1 THEN 'customer' ELSE 'agent' END,
@@ -267,8 +267,7 @@ def load_articles() -> None:
                CASE WHEN k < 3 THEN '<bench-' || t.id || '-' || k || '@bench.example>' ELSE '' END,
                CASE WHEN k = 2 THEN '<bench-' || t.id || '-1@bench.example>' ELSE '' END,
                '', NULL,
-               CASE WHEN k = 2 THEN 'sent' ELSE '' END,
-               '', CASE WHEN k = 3 THEN 15 ELSE 0 END,
+               CASE WHEN k = 3 THEN 15 ELSE 0 END,
                CASE WHEN k = 1 THEN t.created
                     WHEN k = 2 THEN coalesce(t.first_response_at, t.created + (t.updated - t.created) / 2)
                     ELSE t.updated END
@@ -313,7 +312,7 @@ def load_long_thread(customers: int) -> None:
             INSERT INTO tickets_article (
                 ticket_id, channel, sender_type, is_visible_to_customer, author_id, from_address, to_addresses,
                 cc_addresses, subject, body_text, body_html, message_id, in_reply_to, "references", raw_message_id,
-                delivery_status, delivery_error, time_accounted, created)
+                time_accounted, created)
             SELECT %(ticket)s, CASE WHEN k %% 7 = 0 THEN 'note' ELSE 'email' END,
                    CASE WHEN k %% 2 = 1 THEN 'customer' ELSE 'agent' END, k %% 7 <> 0,
                    CASE WHEN k %% 2 = 1 THEN %(customer)s ELSE %(agent)s END, '', '', '',
@@ -323,7 +322,7 @@ def load_long_thread(customers: int) -> None:
                        || E'\\n\\nOn Monday they wrote:\\n> the previous message\\n> quoted in full',
                    CASE WHEN k %% 3 = 0 THEN '<p>Message ' || k || ' with <b>HTML</b>.</p><ul><li>one</li>'
                        || '<li>two</li></ul><blockquote><p>the previous message, quoted</p></blockquote>' ELSE '' END,
-                   '<bench-long-' || lpad(k::text, 4, '0') || '@bench.example>', '', '', NULL, '', '', 0,
+                   '<bench-long-' || lpad(k::text, 4, '0') || '@bench.example>', '', '', NULL, 0,
                    now() - interval '60 days' + k * interval '2 hours'
             FROM generate_series(1, %(count)s) k
             """,

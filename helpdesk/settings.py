@@ -123,9 +123,15 @@ STORAGES = {
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Mail
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+# Every mail goes into the outbox (mailgateway.outbox) and is sent from there, with retries, by
+# the transport below; EMAIL_BACKEND in the environment is still read as the transport.
+EMAIL_BACKEND = "mailgateway.backends.OutboxBackend"
+HELPDESK_MAIL_TRANSPORT_BACKEND = env_str(
+    "HELPDESK_MAIL_TRANSPORT_BACKEND",
+    env_str(
+        "EMAIL_BACKEND",
+        "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    ),
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mailgateway import ingest
+from mailgateway import ingest, outbox
 from mailgateway.models import (
     AutoMailLog,
     EmailTemplate,
@@ -198,9 +198,20 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     list_select_related = False
     date_hierarchy = "created"
     raw_id_fields = ["ticket", "article"]
+    actions = ["send_again"]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.action(description=_("Send again (failed or suppressed mail, or sent once more)"))
+    def send_again(self, request, queryset):
+        queued = 0
+        for mail in queryset.exclude(status=OutgoingMail.Status.QUEUED):
+            outbox.send_again(mail)
+            queued += 1
+        self.message_user(
+            request, ngettext("%(n)d mail queued again.", "%(n)d mails queued again.", queued) % {"n": queued}
+        )

@@ -6,20 +6,16 @@ from tickets.models import Article
 
 @events.subscribe(events.ARTICLE_ADDED)
 def on_article(event: events.Event) -> None:
-    from mailgateway.tasks import notify, send_article
+    """Agents' email articles are in the outbox already (queued with the article); the rest notify."""
+    from mailgateway.tasks import notify
 
     data = event.data
-    article = Article.objects.filter(pk=data.get("article_id")).only("delivery_status").first()
-    if article is None:
-        return
+    article_id = data.get("article_id")
     if data.get("sender_type") == Article.Sender.AGENT and data.get("visible"):
-        if data.get("channel") == Article.Channel.EMAIL:
-            if article.delivery_status == Article.Delivery.QUEUED:
-                send_article.delay(article.pk)
-        elif data.get("channel") in (Article.Channel.WEB, Article.Channel.PHONE):
-            notify.delay("agent_reply", event.ticket_id, article.pk)
+        if data.get("channel") in (Article.Channel.WEB, Article.Channel.PHONE):
+            notify.delay("agent_reply", event.ticket_id, article_id)
     elif data.get("sender_type") == Article.Sender.CUSTOMER:
-        notify.delay("agent_follow_up", event.ticket_id, article.pk)
+        notify.delay("agent_follow_up", event.ticket_id, article_id)
 
 
 @events.subscribe(events.TICKET_CREATED)

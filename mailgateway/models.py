@@ -228,22 +228,6 @@ class AutoMailLog(models.Model):
         return f"{self.kind} -> {self.recipient}"
 
 
-class Delivery(models.Model):
-    """Retry bookkeeping of one outgoing article."""
-
-    article = models.OneToOneField("tickets.Article", on_delete=models.CASCADE, related_name="mail_delivery")
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("delivery")
-        verbose_name_plural = _("deliveries")
-
-    def __str__(self):
-        return f"article {self.article_id}: {self.attempts} attempts"
-
-
 class OutgoingMail(models.Model):
     """The outbox: every mail the helpdesk sends, stored before it is sent, with its delivery state."""
 

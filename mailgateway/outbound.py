@@ -1,35 +1,25 @@
 """Agent replies and forwards out as real mail, and the automatic mails of the helpdesk.
 
-`deliver(article_id)` sends one queued article and says what happened; the Celery task
-in tasks.py retries it with backoff. Headers are built only through EmailMessage.
+Both are built here as Django EmailMessages and handed to the outbox (outbox.py), which
+stores them in the caller's transaction and sends them after the commit, with retries.
+Headers are built only through EmailMessage.
 """
 
-import smtplib
-from datetime import timedelta
-
 from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import BadHeaderError, EmailMultiAlternatives
-from django.core.mail.message import make_msgid
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.utils.html import escape, linebreaks
 
-from mailgateway.models import AutoMailLog, Delivery
+from mailgateway import outbox
+from mailgateway.loops import under_hourly_cap
+from mailgateway.models import AutoMailLog, OutgoingMail
+from mailgateway.router import strip_tag
 from tickets import permissions as perms
+from tickets.errors import InvalidChange
 from tickets.models import Article
-
-Delivered = Article.Delivery
-SENT, RETRY, FAILED, SKIPPED = "sent", "retry", "failed", "skipped"
-
-
-def new_message_id() -> str:
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "helpdesk.local"
-    return make_msgid(domain=domain)
 
 
 def subject_with_tag(ticket, subject: str) -> str:
-    from mailgateway.router import strip_tag
-
     one_line = " ".join((subject or ticket.title).split())
     return f"{ticket.subject_tag()} {strip_tag(one_line)}"[:500]
 
@@ -45,7 +35,7 @@ def _thread_ids(article: Article) -> tuple[str, str]:
     return (ids[-1] if ids else ""), " ".join(ids)
 
 
-def build(article: Article) -> EmailMultiAlternatives:
+def build(article: Article, *, with_attachments: bool = True) -> EmailMultiAlternatives:
     ticket = article.ticket
     queue = ticket.queue
     to = [a.strip() for a in article.to_addresses.split(",") if a.strip()]
@@ -72,100 +62,41 @@ def build(article: Article) -> EmailMultiAlternatives:
     if article.body_html:
         signature = f"<p>-- <br>{_escape(queue.signature)}</p>" if queue.signature else ""
         message.attach_alternative(article.body_html + signature, "text/html")
-    for item in article.attachments.select_related("stored"):
+    for item in article.attachments.select_related("stored") if with_attachments else ():
         with item.stored.file.open("rb") as handle:
             message.attach(item.filename, handle.read(), item.content_type)
     return message
 
 
 def _escape(text: str) -> str:
-    from django.utils.html import escape, linebreaks
-
     return linebreaks(escape(text))
 
 
-def _is_permanent(exc: Exception) -> bool:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in exc.recipients.values())
-    code = getattr(exc, "smtp_code", None)
-    return bool(code and 500 <= code < 600)
+def queue_article(article: Article) -> OutgoingMail:
+    """Put an agent's email article (reply, forward, first mail of an email ticket) into the outbox.
 
-
-def deliver(article_id: int) -> str:
-    """Send one queued article. Returns SENT, RETRY (temporary failure), FAILED or SKIPPED.
-
-    A cache lock keeps two workers (the task's retry and the beat safety net) from sending
-    the same article at once; after a send the status is `sent` and later runs skip it.
+    Call it in the transaction that wrote the article: the mail is stored with it and leaves
+    right after the commit. A message that cannot be built is stored as failed, with the reason.
     """
-    lock = f"helpdesk:mail-send:{article_id}"
-    if not cache.add(lock, 1, timeout=settings.EMAIL_TIMEOUT * 4 + 60):
-        return SKIPPED
-    try:
-        return _deliver(article_id)
-    finally:
-        cache.delete(lock)
-
-
-def _deliver(article_id: int) -> str:
-    article = Article.objects.select_related("ticket__queue", "ticket__customer").filter(pk=article_id).first()
-    if article is None or article.delivery_status != Delivered.QUEUED:
-        return SKIPPED
     if not article.message_id:
-        article.message_id = new_message_id()
+        article.message_id = outbox.new_message_id()
         Article.objects.filter(pk=article.pk).update(message_id=article.message_id)
-    record, _ = Delivery.objects.get_or_create(article=article)
-    try:
-        message = build(article)
-        message.message()  # refuses CR/LF in headers before anything is sent
-    except (BadHeaderError, ValueError) as exc:
-        _mark(article, record, Delivered.FAILED, f"Cannot build the message: {exc}"[:2000])
-        return FAILED
-    if not message.recipients():
-        _mark(article, record, Delivered.FAILED, "No recipient address.")
-        return FAILED
-    try:
-        message.send(fail_silently=False)
-    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        record.attempts += 1
-        if _is_permanent(exc) or record.attempts >= settings.HELPDESK_MAIL_SEND_MAX_ATTEMPTS:
-            _mark(article, record, Delivered.FAILED, error)
-            return FAILED
-        record.next_attempt_at = timezone.now() + backoff(record.attempts)
-        _mark(article, record, Delivered.QUEUED, f"Will retry: {error}")
-        return RETRY
-    record.attempts += 1
-    record.sent_at = timezone.now()
-    record.next_attempt_at = None
-    _mark(article, record, Delivered.SENT, "")
-    return SENT
+    message = build(article, with_attachments=False)
+    files = [[a.stored_id, a.filename, a.content_type] for a in article.attachments.all()]
+    kind = OutgoingMail.Kind.REPLY if article.is_visible_to_customer else OutgoingMail.Kind.FORWARD
+    return outbox.queue(message, kind=kind, ticket=article.ticket, article=article, attachments=files)
 
 
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(60 * 2 ** (attempts - 1), 6 * 3600))
-
-
-def _mark(article: Article, record: Delivery, status: str, error: str) -> None:
-    with transaction.atomic():
-        record.save()
-        Article.objects.filter(pk=article.pk).update(delivery_status=status, delivery_error=error)
-
-
-def resend_article(article: Article, actor) -> Article:
-    """Queue an agent's email article again (after a failure, or on request). Needs rw on the ticket."""
-    from mailgateway.tasks import send_article
-
+def resend_article(article: Article, actor) -> OutgoingMail:
+    """Send an agent's email article again (after a failure, or on request). Needs rw on the ticket."""
     perms.require(actor, perms.RW, article.ticket)
     if article.channel != Article.Channel.EMAIL or article.sender_type != Article.Sender.AGENT:
-        from tickets.errors import InvalidChange
-
         raise InvalidChange("Only an agent's email can be sent again.")
     with transaction.atomic():
-        Delivery.objects.update_or_create(article=article, defaults={"attempts": 0, "next_attempt_at": None})
-        Article.objects.filter(pk=article.pk).update(delivery_status=Delivered.QUEUED, delivery_error="")
-        transaction.on_commit(lambda: send_article.delay(article.pk))
-    article.delivery_status, article.delivery_error = Delivered.QUEUED, ""
-    return article
+        mail = OutgoingMail.objects.filter(article=article).first()
+        if mail is None:
+            return queue_article(article)
+        return outbox.send_again(mail)
 
 
 def send_auto(
@@ -181,9 +112,10 @@ def send_auto(
     auto: str = "auto-replied",
     capped: bool = True,
 ) -> bool:
-    """An automatic mail (acknowledgement, notification): Auto-Submitted, X-Loop, and the hourly cap."""
-    from mailgateway.loops import under_hourly_cap
+    """An automatic mail (acknowledgement, notification): Auto-Submitted, X-Loop, and the hourly cap.
 
+    False when nothing will be sent: no address, over the cap, or the address is undeliverable.
+    """
     if not to:
         return False
     if capped and not under_hourly_cap(to):
@@ -193,7 +125,7 @@ def send_auto(
         "X-Loop": settings.HELPDESK_MAIL_LOOP_ID,
         "Precedence": "bulk",
         "X-Auto-Response-Suppress": "All",
-        "Message-ID": new_message_id(),
+        "Message-ID": outbox.new_message_id(),
     }
     if in_reply_to:
         headers["In-Reply-To"] = in_reply_to
@@ -203,6 +135,9 @@ def send_auto(
     )
     if html:
         message.attach_alternative(html, "text/html")
-    message.send(fail_silently=False)
-    AutoMailLog.objects.create(recipient=to.lower(), kind=kind, ticket=ticket)
+    with transaction.atomic():
+        mail = outbox.queue(message, kind=kind, ticket=ticket)
+        if mail.status == OutgoingMail.Status.SUPPRESSED:
+            return False
+        AutoMailLog.objects.create(recipient=to.lower(), kind=kind, ticket=ticket)
     return True

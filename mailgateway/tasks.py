@@ -5,14 +5,14 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mailgateway import notifications, outbound
+from mailgateway import notifications, outbox
 from mailgateway.batch import batch
-from mailgateway.models import Delivery, MailAccount, ReminderNotice
-from tickets.models import Article, StateType, Ticket
+from mailgateway.models import MailAccount, OutgoingMail, ReminderNotice
+from tickets.models import StateType, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -68,25 +68,22 @@ def retry_pending_messages() -> int:
 
 
 @shared_task(bind=True, ignore_result=True, max_retries=None)
-def send_article(self, article_id: int) -> str:
-    outcome = outbound.deliver(article_id)
-    if outcome == outbound.RETRY and not self.request.is_eager:
-        record = Delivery.objects.get(article_id=article_id)
-        raise self.retry(countdown=outbound.backoff(record.attempts).total_seconds())
+def send_outgoing(self, mail_id: int) -> str:
+    """Send one outbox row; on a temporary failure try again after the backoff."""
+    outcome = outbox.deliver(mail_id)
+    if outcome == outbox.RETRY and not self.request.is_eager:
+        attempts = OutgoingMail.objects.filter(pk=mail_id).values_list("attempts", flat=True).first() or 1
+        raise self.retry(countdown=outbox.backoff(attempts).total_seconds())
     return outcome
 
 
 @shared_task(ignore_result=True)
-def retry_due_deliveries() -> None:
-    """The safety net: queued articles whose task was lost or whose backoff has passed."""
-    now = timezone.now()
-    stale = now - timedelta(minutes=10)
-    queued = Article.objects.filter(delivery_status=Article.Delivery.QUEUED)
-    for article_id, created in queued.values_list("pk", "created")[:500]:
-        record = Delivery.objects.filter(article_id=article_id).first()
-        due = created <= stale if record is None else (record.next_attempt_at or stale) <= now
-        if due:
-            send_article.delay(article_id)
+def retry_due_deliveries() -> int:
+    """The safety net (beat): queued mail whose backoff has passed or whose send task was lost."""
+    due = outbox.due_ids()
+    for mail_id in due:
+        send_outgoing.delay(mail_id)
+    return len(due)
 
 
 @shared_task(ignore_result=True)
@@ -110,7 +107,8 @@ def send_due_reminders() -> int:
     due = Ticket.objects.filter(state__type=StateType.PENDING_REMINDER, pending_until__lte=timezone.now())
     for ticket in due.only("pk", "pending_until")[:500]:
         try:
-            ReminderNotice.objects.create(ticket=ticket, due=ticket.pending_until)
+            with transaction.atomic():  # a savepoint: the duplicate must not break an outer transaction
+                ReminderNotice.objects.create(ticket=ticket, due=ticket.pending_until)
         except IntegrityError:
             continue
         sent += bool(notifications.agent_reminder(ticket.pk))
@@ -136,21 +134,19 @@ def alert_failing_accounts() -> int:
         return 0
     alerted = 0
     for account in failing:
-        claimed = MailAccount.objects.filter(pk=account.pk, alert_sent_at__isnull=True).update(
-            alert_sent_at=timezone.now()
-        )
-        if not claimed:
-            continue
-        try:
-            send_mail(
+        with transaction.atomic():  # the claim and the stored alert together
+            claimed = MailAccount.objects.filter(pk=account.pk, alert_sent_at__isnull=True).update(
+                alert_sent_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            message = EmailMessage(
                 f"Mail account {account.name} has failed since {account.failing_since:%Y-%m-%d %H:%M} UTC",
                 f"Last error: {account.last_error}\n\nNo mail is fetched from it until this is fixed.",
                 settings.SERVER_EMAIL,
                 recipients,
+                headers={"Auto-Submitted": "auto-generated", "X-Loop": settings.HELPDESK_MAIL_LOOP_ID},
             )
-        except Exception:  # SMTP down as well: try again on the next run
-            log.warning("could not send the alert for mail account %s", account.name, exc_info=True)
-            MailAccount.objects.filter(pk=account.pk).update(alert_sent_at=None)
-            continue
+            outbox.queue(message, kind=OutgoingMail.Kind.ACCOUNT_ALERT)  # kept and retried if SMTP is down
         alerted += 1
     return alerted

@@ -31,6 +31,23 @@ def _default_vocabulary(request):
     ensure()
 
 
+def use_the_outbox(settings) -> None:
+    """Django's test runner swaps EMAIL_BACKEND for locmem: keep the outbox, make locmem its transport."""
+    settings.EMAIL_BACKEND = "mailgateway.backends.OutboxBackend"
+    settings.HELPDESK_MAIL_TRANSPORT_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _outbox_mail(settings, monkeypatch):
+    """Every mail goes through the outbox. Outside tests/mail (whose conftest keeps the real
+    after-commit send) a stored mail is sent at once, since a test's transaction never commits:
+    the panels' tests read django.core.mail.outbox right after a request, as users would see it."""
+    from mailgateway import outbox, tasks
+
+    use_the_outbox(settings)
+    monkeypatch.setattr(outbox, "_send_after_commit", lambda mail_id: tasks.send_outgoing.apply(args=[mail_id]))
+
+
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     """Each test writes attachments into its own folder."""

@@ -121,12 +121,6 @@ class Article(models.Model):
         AGENT = "agent", _("agent")
         SYSTEM = "system", _("system")
 
-    class Delivery(models.TextChoices):
-        NONE = "", _("not sent")
-        QUEUED = "queued", _("queued")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="articles")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     sender_type = models.CharField(_("sender type"), max_length=10, choices=Sender.choices)
@@ -146,10 +140,6 @@ class Article(models.Model):
     raw_message = models.ForeignKey(
         StoredFile, verbose_name=_("raw message"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    delivery_status = models.CharField(
-        _("delivery status"), max_length=10, choices=Delivery.choices, blank=True, default=Delivery.NONE
-    )
-    delivery_error = models.TextField(_("delivery error"), blank=True)
     time_accounted = models.DecimalField(_("time accounted (minutes)"), max_digits=10, decimal_places=2, default=0)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 

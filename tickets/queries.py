@@ -151,13 +151,16 @@ def escalation_list(user) -> QuerySet[Ticket]:
     return visible_tickets(user).open().filter(escalation_at__isnull=False).order_by("escalation_at", "id")
 
 
+OUTBOX_HEAVY_FIELDS = ("body_text", "body_html", "headers", "attachments", "bcc", "reply_to")
+
+
 def thread(ticket: Ticket, before: int | None = None, limit: int = ARTICLES_PER_PAGE) -> tuple[list[Article], bool]:
     """The newest `limit` articles (older than article id `before`), oldest first; and whether more exist."""
     qs = (
         Article.objects.filter(ticket=ticket)
-        .select_related("author")
+        .select_related("author", "outgoing_mail")  # the delivery state, joined (mailgateway's outbox)
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
-        .defer("references")
+        .defer("references", *(f"outgoing_mail__{name}" for name in OUTBOX_HEAVY_FIELDS))
     )
     if before:
         qs = qs.filter(id__lt=before)

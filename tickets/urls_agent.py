@@ -36,6 +36,7 @@ urlpatterns = [
     path(T, zoom.ticket_zoom, name="ticket"),
     path(T + "articles/", zoom.older_articles, name="older_articles"),
     path(T + "articles/<int:article_id>/raw/", zoom.raw_email, name="raw_email"),
+    path(T + "articles/<int:article_id>/resend/", zoom.resend, name="resend"),
     path(T + "articles/<int:article_id>/split/", actions.split, name="split"),
     path(T + "attachments/<int:attachment_id>/", zoom.attachment_download, name="attachment"),
     path(T + "print/", pdf.ticket_pdf, name="print"),

@@ -84,13 +84,13 @@ def test_phone_ticket_created_by_agent(agent_client, agent, queue, customer):
     assert ticket.customer == customer and article.channel == "phone" and article.sender_type == "customer"
 
 
-def test_email_ticket_is_queued_to_the_customer(agent_client, queue, customer):
+def test_email_ticket_is_mailed_to_the_customer(agent_client, queue, customer):
     agent_client.post(
         reverse("agent:create", args=["email"]),
         {"customer": customer.pk, "queue": queue.pk, "title": "Your order", "body": "Hello"},
     )
     article = Ticket.objects.get(title="Your order").articles.get()
-    assert article.delivery_status == "queued" and article.to_addresses == customer.email
+    assert article.outgoing_mail.status == "sent" and article.to_addresses == customer.email
 
 
 def test_ticket_in_a_queue_without_create_right_is_refused(agent_client, other_queue, customer):

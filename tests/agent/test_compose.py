@@ -1,9 +1,11 @@
 """Reply, note, phone note, forward; canned responses; attachments and the state after sending."""
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from mailgateway.models import OutgoingMail
 from tests.factories import state
 from tickets import canned
 from tickets.canned_models import CannedResponse
@@ -30,7 +32,7 @@ def test_reply_form_is_prefilled_from_the_thread(agent_client, agent, queue, tic
 
 
 @pytest.mark.smoke
-def test_reply_is_stored_as_queued_email_and_fires_the_event(
+def test_reply_is_mailed_and_fires_the_event(
     agent_client, ticket, customer, captured_events, django_capture_on_commit_callbacks
 ):
     upload = SimpleUploadedFile("log.txt", b"log data", content_type="text/plain")
@@ -51,7 +53,7 @@ def test_reply_is_stored_as_queued_email_and_fires_the_event(
         )
     assert response.status_code == 302
     reply = Article.objects.get(ticket=ticket, channel="email")
-    assert reply.delivery_status == "queued"
+    assert reply.outgoing_mail.status == "sent" and mail.outbox[0].to == [customer.email]
     assert reply.to_addresses == customer.email and reply.cc_addresses == "boss@acme.example"
     assert reply.attachments.get().filename == "log.txt"
     assert reply.time_accounted == 7 and reply.from_address == ticket.queue.sender_address
@@ -88,7 +90,7 @@ def test_reply_on_stale_ticket_is_refused_and_keeps_the_text(agent_client, agent
 def test_internal_note_is_not_visible_to_the_customer(agent_client, ticket):
     agent_client.post(compose_url(ticket, "note"), {"version": ticket.version, "subject": "n", "body": "Internal"})
     note = Article.objects.get(channel="note")
-    assert not note.is_visible_to_customer and note.delivery_status == ""
+    assert not note.is_visible_to_customer and not OutgoingMail.objects.filter(article=note).exists()
     html = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
     assert "article-internal" in html
 
@@ -102,7 +104,7 @@ def test_phone_note_and_forward(agent_client, ticket):
     )
     assert Article.objects.filter(channel="phone", body_text="Called").exists()
     fwd = Article.objects.get(to_addresses="vendor@example.net")
-    assert fwd.delivery_status == "queued" and not fwd.is_visible_to_customer
+    assert fwd.outgoing_mail.kind == "forward" and not fwd.is_visible_to_customer
 
 
 def test_readonly_agent_cannot_post_a_note(client, readonly_agent, ticket):

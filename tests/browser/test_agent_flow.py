@@ -66,7 +66,7 @@ def test_agent_takes_replies_with_canned_response_and_closes(page, agent, queue,
     screenshot(page, "agent-zoom-mobile")
 
     reply = Article.objects.filter(ticket=ticket, channel="email").get()
-    assert reply.delivery_status == "queued"
+    assert reply.outgoing_mail.status in ("queued", "sent")
     assert reply.to_addresses == customer.email
 
 

@@ -2,7 +2,14 @@
 
 import pytest
 
+from tests.conftest import use_the_outbox
 from tests.mail.servers import Dovecot, SmtpSink
+
+
+@pytest.fixture(autouse=True)
+def _outbox_mail(settings):
+    """The mail tests keep the real path: stored in the caller's transaction, sent after its commit."""
+    use_the_outbox(settings)
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +39,7 @@ def imap(dovecot):
 @pytest.fixture
 def smtp(settings):
     sink = SmtpSink().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.HELPDESK_MAIL_TRANSPORT_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = sink.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False

@@ -160,6 +160,7 @@ class SmtpSink:
     def __init__(self, port: int | None = None):
         self.port = port or free_port()
         self.messages: list = []
+        self.refuse: dict[str, str] = {}  # recipient -> SMTP reply given at RCPT TO, e.g. "550 5.1.1 no such user"
         self.controller = None
 
     def start(self) -> "SmtpSink":
@@ -168,6 +169,12 @@ class SmtpSink:
         sink = self
 
         class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                if address in sink.refuse:
+                    return sink.refuse[address]
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
             async def handle_DATA(self, server, session, envelope):
                 sink.messages.append(envelope)
                 return "250 OK"

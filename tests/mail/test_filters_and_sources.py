@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from mailgateway import ingest
-from mailgateway.models import MailAccount, PostmasterFilter
-from mailgateway.tasks import alert_failing_accounts
+from mailgateway.models import MailAccount, OutgoingMail, PostmasterFilter
+from mailgateway.tasks import alert_failing_accounts, retry_due_deliveries
 from tests.factories import AdminFactory, AgentFactory, QueueFactory, priority, state
 from tests.mail.helpers import make_mail
 from tests.mail.servers import SmtpSink
@@ -65,7 +65,7 @@ def test_maildir_source_imports_once_and_marks_seen(tmp_path, queue):
     assert "S" in msg.get_flags()
 
 
-def test_account_failing_too_long_alerts_administrators_once(mailoutbox, settings):
+def test_account_failing_too_long_alerts_administrators_once(mailoutbox, settings, django_capture_on_commit_callbacks):
     settings.ADMINS = [("Admin", "admin@example.com")]
     settings.HELPDESK_MAIL_ALERT_AFTER_MINUTES = 30
     MailAccount.objects.create(
@@ -73,13 +73,16 @@ def test_account_failing_too_long_alerts_administrators_once(mailoutbox, setting
     )
     MailAccount.objects.create(name="fresh", host="h", username="u", failing_since=timezone.now())
 
-    assert alert_failing_accounts() == 1
-    assert alert_failing_accounts() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alert_failing_accounts() == 1
+        assert alert_failing_accounts() == 0
     [alert] = mailoutbox
     assert "box" in alert.subject and "timeout" in alert.body and alert.to == ["admin@example.com"]
 
 
-def test_failing_account_alert_reaches_administrator_accounts_without_admins_setting(mailoutbox, settings):
+def test_failing_account_alert_reaches_administrator_accounts_without_admins_setting(
+    mailoutbox, settings, django_capture_on_commit_callbacks
+):
     settings.ADMINS = []
     AdminFactory(email="boss@example.com")
     AdminFactory(email="")
@@ -89,27 +92,31 @@ def test_failing_account_alert_reaches_administrator_accounts_without_admins_set
         name="box", host="h", username="u", failing_since=timezone.now() - timedelta(hours=2), last_error="auth"
     )
 
-    assert alert_failing_accounts() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alert_failing_accounts() == 1
     [alert] = mailoutbox
     assert alert.to == ["boss@example.com"]
 
 
-def test_failing_account_alert_is_retried_when_smtp_is_down(settings):
+def test_failing_account_alert_is_kept_in_the_outbox_while_smtp_is_down(settings, django_capture_on_commit_callbacks):
     settings.ADMINS = [("Admin", "admin@example.com")]
-    account = MailAccount.objects.create(
+    MailAccount.objects.create(
         name="box", host="h", username="u", failing_since=timezone.now() - timedelta(hours=2), last_error="auth"
     )
     sink = SmtpSink()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.HELPDESK_MAIL_TRANSPORT_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", sink.port, 5
 
-    assert alert_failing_accounts() == 0
-    account.refresh_from_db()
-    assert account.alert_sent_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alert_failing_accounts() == 1
+    assert alert_failing_accounts() == 0  # alerted once; the outbox retries the mail
+    alert_mail = OutgoingMail.objects.get(kind="account_alert")
+    assert alert_mail.status == "queued" and alert_mail.last_error.startswith("Will retry")
 
     sink.start()
     try:
-        assert alert_failing_accounts() == 1
+        OutgoingMail.objects.filter(pk=alert_mail.pk).update(next_attempt_at=timezone.now())
+        retry_due_deliveries()
         [alert] = sink.parsed()
     finally:
         sink.stop()

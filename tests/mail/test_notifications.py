@@ -149,7 +149,7 @@ def test_state_change_notice_uses_the_customers_language_override(ticket, agent,
     assert notice.body.strip() == f"Заявка {ticket.number}"
 
 
-def test_reminder_due_is_mailed_once_to_the_owner(ticket, agent, mailoutbox):
+def test_reminder_due_is_mailed_once_to_the_owner(ticket, agent, mailoutbox, on_commit):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -160,8 +160,9 @@ def test_reminder_due_is_mailed_once_to_the_owner(ticket, agent, mailoutbox):
     services.change_state(
         ticket=ticket, actor=agent, state=state("pending reminder"), pending_until=timezone.now() - timedelta(minutes=1)
     )
-    assert send_due_reminders() == 1
-    assert send_due_reminders() == 0
+    with on_commit():
+        assert send_due_reminders() == 1
+        assert send_due_reminders() == 0
     assert [m.to for m in mailoutbox] == [[agent.email]]
 
 

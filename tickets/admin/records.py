@@ -60,7 +60,7 @@ class AttachmentInline(ReadOnlyMixin, admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["subject", "ticket_number", "channel", "sender_type", "author", "is_visible_to_customer", "created"]
-    list_filter = ["channel", "sender_type", "is_visible_to_customer", "delivery_status", "created"]
+    list_filter = ["channel", "sender_type", "is_visible_to_customer", "created"]
     search_fields = ["subject", "ticket__number", "from_address"]
     list_select_related = ["ticket", "author"]
     raw_id_fields = ["ticket", "author"]

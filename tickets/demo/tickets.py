@@ -188,7 +188,6 @@ class TicketBuilder:
                     from_address=self.queue.sender_address,
                     to=self.customer.email,
                     time_minutes=rng.choice([0, 0, 5, 10]),
-                    delivery_status=Article.Delivery.SENT,
                 )
             else:
                 text = rng.choice(texts.THANKS) if last and closing else rng.choice(texts.FOLLOW_UPS)

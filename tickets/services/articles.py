@@ -77,7 +77,6 @@ def write_article(
     attachments: list[FileInput] = (),
     time_minutes=0,
     raw_message: bytes | None = None,
-    delivery_status: str = "",
 ) -> Article:
     """Create the article rows on an already-locked ticket; callers hold the transaction."""
     author = author if author is not None else actor
@@ -97,7 +96,6 @@ def write_article(
         in_reply_to=in_reply_to,
         references=references,
         raw_message=store_bytes(raw_message) if raw_message else None,
-        delivery_status=delivery_status,
         time_accounted=Decimal(str(time_minutes or 0)),
     )
     for item in attachments:
@@ -133,7 +131,6 @@ def add_article(
     attachments: list[FileInput] = (),
     time_minutes=0,
     raw_message: bytes | None = None,
-    delivery_status: str = "",
     expected_version: int | None = None,
 ) -> Article:
     """Append a message to the thread. Customers' articles are always visible to customers."""
@@ -168,7 +165,6 @@ def add_article(
             attachments=attachments,
             time_minutes=time_minutes,
             raw_message=raw_message,
-            delivery_status=delivery_status,
         )
         changed = []
         if sender == Sender.AGENT and is_visible_to_customer and fresh.first_response_at is None:

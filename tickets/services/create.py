@@ -58,7 +58,6 @@ def create_ticket(
     attachments: list[FileInput] = (),
     time_minutes=0,
     raw_message: bytes | None = None,
-    delivery_status: str = "",
 ) -> Ticket:
     """Create a ticket with its first article. `actor` None is the trusted system (mail gateway)."""
     title = (title or "").strip()
@@ -120,7 +119,6 @@ def create_ticket(
                 attachments=attachments,
                 time_minutes=time_minutes,
                 raw_message=raw_message,
-                delivery_status=delivery_status,
             )
             if article.time_accounted:
                 ticket.time_accounted = article.time_accounted

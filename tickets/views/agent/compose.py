@@ -1,7 +1,7 @@
 """Writing on a ticket: reply by email, internal note, phone note, forward.
 
-A reply or forward is stored with channel email and delivery_status "queued"; the
-article_added event fires after commit and the mail engine sends it.
+A reply or forward is stored with channel email and put into the outbox in the same
+transaction (mailgateway.outbound.queue_article); it is sent right after the commit.
 """
 
 from django.db import transaction
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from mailgateway import outbound
 from tickets import canned, services
 from tickets import permissions as perms
 from tickets.canned_models import CannedResponse
@@ -100,7 +101,7 @@ def _save(request, ticket, kind, data):
     agent = request.user
     email = channel == Article.Channel.EMAIL
     with transaction.atomic():
-        services.add_article(
+        article = services.add_article(
             ticket=ticket,
             actor=agent,
             channel=channel,
@@ -113,9 +114,10 @@ def _save(request, ticket, kind, data):
             cc=data.get("cc", ""),
             attachments=to_file_inputs(data.get("attachments") or []),
             time_minutes=data.get("time_minutes") or 0,
-            delivery_status=Article.Delivery.QUEUED if email else Article.Delivery.NONE,
             expected_version=data["version"],
         )
+        if email:  # stored in the outbox with the article, sent right after the commit
+            outbound.queue_article(article)
         state = data.get("next_state")
         if state is not None:
             if state.is_pending and not data.get("pending_until"):

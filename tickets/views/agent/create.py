@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Company, User
+from mailgateway import outbound
 from tickets import permissions as perms
 from tickets import services
 from tickets.errors import TicketError
@@ -60,8 +61,9 @@ def _create(user, kind, data):
             to=customer.email if email else "",
             attachments=to_file_inputs(data.get("attachments") or []),
             time_minutes=data.get("time_minutes") or 0,
-            delivery_status=Article.Delivery.QUEUED if email else "",
         )
+        if email:  # the first mail leaves right after the commit, like a reply
+            outbound.queue_article(ticket.articles.order_by("id").first())
         if data.get("next_state"):
             services.change_state(ticket=ticket, actor=user, state=data["next_state"])
     return ticket

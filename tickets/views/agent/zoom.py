@@ -1,15 +1,20 @@
 """The ticket zoom: header, thread, history, links, customer sidebar, and the action forms."""
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from mailgateway.models import UndeliverableAddress
+from mailgateway.models import UndeliverableAddress, split_addresses
+from mailgateway.outbound import resend_article
+from mailgateway.undeliverable import normalize, undeliverable_among
 from tickets import permissions as perms
 from tickets import queries
+from tickets.errors import TicketError
 from tickets.forms import actions as f
 from tickets.models import Article, Attachment
-from tickets.views.agent.base import agent_required
+from tickets.views.agent.base import agent_required, back_to_ticket, message_for
 
 SAFE_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 ZOOM_ALSO = ("rating",)  # the satisfaction rating, loaded with the ticket
@@ -40,10 +45,22 @@ def rights(user, ticket) -> dict[str, bool]:
     }
 
 
+def with_delivery(articles: list[Article]) -> list[Article]:
+    """Each article's outbox row is joined by queries.thread; add the undeliverable marks (one query)."""
+    mails = {a.pk: getattr(a, "outgoing_mail", None) for a in articles}
+    recipients = {pk: split_addresses(m.to) + split_addresses(m.cc) for pk, m in mails.items() if m}
+    marked = undeliverable_among(address for addresses in recipients.values() for address in addresses)
+    for article in articles:
+        article.delivery = mails[article.pk]
+        article.undeliverable = [a for a in recipients.get(article.pk, ()) if normalize(a) in marked]
+    return articles
+
+
 def zoom_context(request, ticket) -> dict:
     user = request.user
     can = rights(user, ticket)
     articles, more = queries.thread(ticket)
+    with_delivery(articles)
     kw = {"ticket": ticket, "user": user}
     forms = {}
     if can["owner"]:
@@ -106,8 +123,22 @@ def older_articles(request, pk: int):
     except ValueError:
         raise Http404("bad cursor") from None
     articles, more = queries.thread(ticket, before=before)
+    with_delivery(articles)
     ctx = {"ticket": ticket, "articles": articles, "more_articles": more, "can": rights(request.user, ticket)}
     return render(request, "agent/fragments/articles.html", ctx)
+
+
+@agent_required
+@require_POST
+def resend(request, pk: int, article_id: int):
+    """Send an agent's email again (after a failure); the outbox retries it like a new one."""
+    article = _article(request, pk, article_id)
+    try:
+        resend_article(article, request.user)
+    except TicketError as exc:
+        messages.error(request, message_for(exc))
+        return redirect("agent:ticket", pk=article.ticket_id)
+    return back_to_ticket(request, article.ticket, _("The mail is queued to be sent again."))
 
 
 def _article(request, pk: int, article_id: int) -> Article:

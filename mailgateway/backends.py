@@ -1,0 +1,22 @@
+"""Django's EMAIL_BACKEND for the helpdesk: every EmailMessage goes into the outbox.
+
+Django's own mail (password resets, invitations, admin mails) is thus stored and retried like
+the helpdesk's, with no import of this app. The real transport (SMTP, console, locmem) is
+settings.HELPDESK_MAIL_TRANSPORT_BACKEND, used by mailgateway.outbox.deliver.
+"""
+
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+
+from mailgateway import outbox
+
+
+class OutboxBackend(BaseEmailBackend):
+    def send_messages(self, email_messages) -> int:
+        queued = 0
+        with transaction.atomic():
+            for message in email_messages:
+                if message.recipients():
+                    outbox.queue(message)
+                    queued += 1
+        return queued
