@@ -17,6 +17,38 @@ def receive(raw: bytes) -> InboundMessage:
     return record
 
 
+# --- replies to anything we sent ------------------------------------------------------------
+
+
+def test_reply_to_the_acknowledgement_without_the_tag_joins_the_ticket_and_gets_no_second_one(
+    queue, customer, smtp, django_capture_on_commit_callbacks
+):
+    def acknowledgements():
+        return [m for m in smtp.parsed() if customer.email in str(m["To"]) and m["Auto-Submitted"] == "auto-replied"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = receive(make_mail(subject="Printer on fire", message_id="<first@acme.example>"))
+    [ack] = acknowledgements()
+    ticket = first.ticket
+    assert ticket.subject_tag() in ack["Subject"]
+
+    # The customer's mail client (or the customer) dropped the tag; only In-Reply-To leads back.
+    subject = "Re: " + str(ack["Subject"]).replace(ticket.subject_tag(), "").strip()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = receive(
+            make_mail(
+                subject=subject,
+                body="It is a Brother HL-2130.",
+                headers={"In-Reply-To": ack["Message-ID"]},
+            )
+        )
+
+    assert reply.ticket == ticket
+    assert Ticket.objects.count() == 1
+    assert [a.body_text.strip() for a in ticket.articles.order_by("id")][-1] == "It is a Brother HL-2130."
+    assert len(acknowledgements()) == 1
+
+
 # --- the ticket tag without brackets ---------------------------------------------------------
 
 
