@@ -18,9 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mailgateway import batch, bounces, loops, router
+from mailgateway.charsets import decode_header_value
 from mailgateway.filters import apply_filters
 from mailgateway.models import InboundMessage, MailAccount
-from mailgateway.parse import MessageRejected, ParsedMessage, parse
+from mailgateway.parse import MessageRejected, ParsedMessage, _message_ids, parse, read_headers
 from mailgateway.router import find_or_create_sender, route, strip_tag
 from mailgateway.undeliverable import mark_undeliverable
 from tickets import services
@@ -76,9 +77,7 @@ def store_raw(
 
 
 def parse_head(raw: bytes) -> dict:
-    from mailgateway.charsets import decode_header_value
-    from mailgateway.parse import _message_ids, read_headers
-
+    """Message-ID, subject and sender from the header block alone, for the ingest record's display."""
     headers = read_headers(raw[:65536])
     ids = _message_ids((headers.get("message-id") or [""])[0])
     return {
