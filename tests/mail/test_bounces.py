@@ -104,3 +104,25 @@ def test_bounce_for_nothing_we_know_is_quarantined(queue):
     record = receive_bounce(bounce_mails.qmail("<never-sent@support.example.com>", "bob@acme.example"))
     assert record.status == "quarantined" and record.error == "bounce for no known ticket"
     assert not Ticket.objects.exists() and not UndeliverableAddress.objects.exists()
+
+
+def test_after_a_bounce_of_the_acknowledgement_the_next_notice_is_suppressed(
+    queue, customer, agent, smtp, django_capture_on_commit_callbacks
+):
+    from tests.factories import state
+    from tickets import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = ingest.receive(make_mail(subject="Printer on fire"), source="pipe").ticket
+    ack = OutgoingMail.objects.get(kind="acknowledgement", ticket=ticket)
+    assert ack.status == "sent"
+
+    record = receive_bounce(bounce_mails.exim(ack.message_id, customer.email, subject="We received your request"))
+    assert record.ticket == ticket and UndeliverableAddress.objects.filter(address=customer.email).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_state(ticket=ticket, actor=agent, state=state("closed successful"))
+    notice = OutgoingMail.objects.filter(ticket=ticket, to__contains=customer.email).latest("id")
+    assert notice.kind != "acknowledgement" and notice.status == "suppressed"
+    to_customer = [m for m in smtp.parsed() if customer.email in str(m["To"])]
+    assert [m["Message-ID"] for m in to_customer] == [ack.message_id]  # only the acknowledgement went out
