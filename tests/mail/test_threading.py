@@ -151,3 +151,16 @@ def test_a_third_message_reusing_the_id_is_compared_with_every_earlier_copy(queu
         _copy(relay="mx2", cte="base64", subject="Scanner broken", body="Another problem.\n"), source="pipe"
     )
     assert third.status == "duplicate" and third.ticket == second.ticket
+
+
+def test_admin_shows_the_duplicate_with_its_reason_and_a_link_to_the_original_ticket(
+    client, admin_user, queue, customer
+):
+    from django.urls import reverse
+
+    first = receive(_copy(relay="mx1", cte="8bit"))
+    second = ingest.receive(_copy(relay="mx2", cte="quoted-printable"), source="pipe")
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:mailgateway_inboundmessage_change", args=[second.pk])).content.decode()
+    assert f"duplicate of inbound message #{first.pk} (same content)" in page
+    assert reverse("admin:tickets_ticket_change", args=[first.ticket_id]) in page
