@@ -198,6 +198,8 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     list_select_related = False
     date_hierarchy = "created"
     raw_id_fields = ["ticket", "article"]
+    # The text may hold a password-reset or invitation link: staff see who, what and why, not the secret.
+    exclude = ["body_text", "body_html", "headers", "attachments"]
     actions = ["send_again"]
 
     def has_add_permission(self, request):

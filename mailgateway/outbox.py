@@ -93,7 +93,7 @@ def queue(message: EmailMessage, *, kind: str = "", ticket=None, article=None, a
         cc="\n".join(message.cc),
         bcc="\n".join(message.bcc),
         reply_to="\n".join(message.reply_to),
-        subject=message.subject or "",
+        subject=(message.subject or "")[:1000],
         body_text=message.body or "",
         body_html=_html_of(message),
         headers=headers,
@@ -104,16 +104,26 @@ def queue(message: EmailMessage, *, kind: str = "", ticket=None, article=None, a
     marked = undeliverable_among(mail.recipients()) if automatic else {}
     if problem:
         mail.status, mail.last_error, mail.next_attempt_at = Status.FAILED, problem, None
-    elif marked and set(marked) >= {normalize(a) for a in mail.recipients()}:
-        reasons = "; ".join(f"{address}: {reason}" for address, reason in marked.items())
-        mail.status, mail.next_attempt_at = Status.SUPPRESSED, None
-        mail.last_error = f"Undeliverable address (cleared by an agent to send again) - {reasons}"[:2000]
+    elif marked:
+        _leave_out(mail, marked)
     with transaction.atomic():
         mail.attachments = _store_attachments(message) if attachments is None else attachments
         mail.save()
         if mail.status == Status.QUEUED:
             _send_after_commit(mail.pk)
     return mail
+
+
+def _leave_out(mail: OutgoingMail, marked: dict[str, str]) -> None:
+    """Automatic mail goes to no marked address; with none left it is kept as suppressed, with the reason."""
+    for field in ("to", "cc", "bcc"):
+        kept = [a for a in split_addresses(getattr(mail, field)) if normalize(a) not in marked]
+        setattr(mail, field, "\n".join(kept))
+    reasons = "; ".join(f"{address}: {reason}" for address, reason in marked.items())
+    mail.last_error = f"Undeliverable address, left out until an agent clears the mark - {reasons}"[:2000]
+    if not mail.recipients():
+        mail.to = "\n".join(marked)  # what it was meant for stays visible in the admin list
+        mail.status, mail.next_attempt_at = Status.SUPPRESSED, None
 
 
 def _problem(message: EmailMessage, headers: dict) -> str:

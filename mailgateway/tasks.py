@@ -67,19 +67,16 @@ def retry_pending_messages() -> int:
     return ingest.retry_pending()
 
 
-@shared_task(bind=True, ignore_result=True, max_retries=None)
-def send_outgoing(self, mail_id: int) -> str:
-    """Send one outbox row; on a temporary failure try again after the backoff."""
-    outcome = outbox.deliver(mail_id)
-    if outcome == outbox.RETRY and not self.request.is_eager:
-        attempts = OutgoingMail.objects.filter(pk=mail_id).values_list("attempts", flat=True).first() or 1
-        raise self.retry(countdown=outbox.backoff(attempts).total_seconds())
-    return outcome
+@shared_task(ignore_result=True)
+def send_outgoing(mail_id: int) -> str:
+    """Send one outbox row. A temporary failure sets its next attempt; the beat task below retries it
+    then (no countdown kept in the broker, which could outlive a worker or come back twice)."""
+    return outbox.deliver(mail_id)
 
 
 @shared_task(ignore_result=True)
 def retry_due_deliveries() -> int:
-    """The safety net (beat): queued mail whose backoff has passed or whose send task was lost."""
+    """Beat, every minute: queued mail whose backoff has passed, or whose send task was lost."""
     due = outbox.due_ids()
     for mail_id in due:
         send_outgoing.delay(mail_id)

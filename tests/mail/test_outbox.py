@@ -4,18 +4,28 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail as django_mail
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from mailgateway import ingest, outbound, tasks
 from mailgateway.models import OutgoingMail, UndeliverableAddress
 from mailgateway.undeliverable import clear_undeliverable, is_undeliverable, mark_undeliverable
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, CustomerFactory
 from tests.mail.helpers import make_mail
 from tests.mail.servers import SmtpSink
 from tickets import services
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Password resets are rate-limited in the cache: each test starts clean."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -74,7 +84,8 @@ def test_agent_notification_survives_an_smtp_outage(smtp_outage, ticket, agent, 
     assert sent["Auto-Submitted"] == "auto-generated" and sent["Message-ID"] == notice.message_id
 
 
-def test_password_reset_survives_an_smtp_outage(smtp_outage, client, customer, on_commit):
+def test_password_reset_survives_an_smtp_outage(smtp_outage, client, on_commit):
+    customer = CustomerFactory(email="reset-outage@acme.example")  # its own address: resets are rate-limited
     with on_commit():
         response = client.post(reverse("customer:password_reset"), {"email": customer.email})
     assert response.status_code == 302
@@ -178,3 +189,31 @@ def test_admin_clears_an_undeliverable_mark(admin_client):
     response = admin_client.post(url, {"action": "clear", "_selected_action": [mark.pk]}, follow=True)
     assert "1 address cleared." in response.content.decode()
     assert not UndeliverableAddress.objects.exists()
+
+
+def test_automatic_mail_to_several_leaves_out_only_the_marked_address(settings, on_commit):
+    from mailgateway.models import MailAccount
+    from mailgateway.tasks import alert_failing_accounts
+
+    settings.ADMINS = [("A", "ops@example.com"), ("B", "gone@example.com")]
+    MailAccount.objects.create(
+        name="box", host="h", username="u", failing_since=timezone.now() - timedelta(hours=2), last_error="auth"
+    )
+    mark_undeliverable("gone@example.com", reason="550 mailbox unknown")
+    with on_commit():
+        alert_failing_accounts()
+    [alert] = django_mail.outbox
+    assert alert.to == ["ops@example.com"]
+    stored = OutgoingMail.objects.get(kind="account_alert")
+    assert stored.status == "sent" and stored.to == "ops@example.com"
+
+
+def test_admin_never_shows_the_password_reset_link(admin_client, on_commit):
+    customer = CustomerFactory(email="reset-admin@acme.example")
+    with on_commit():
+        Client().post(reverse("customer:password_reset"), {"email": customer.email})
+    [reset] = django_mail.outbox
+    link = next(line for line in reset.body.splitlines() if "/customer/" in line).strip()
+    stored = OutgoingMail.objects.get(to=customer.email)
+    html = admin_client.get(reverse("admin:mailgateway_outgoingmail_change", args=[stored.pk])).content.decode()
+    assert stored.message_id.strip("<>") in html and link not in html
