@@ -2,9 +2,15 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as AuthUserAdmin
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import AccessGroup, Company, GroupGrant, Role, User
+from mailgateway.models import UndeliverableAddress
+from mailgateway.undeliverable import clear_undeliverable
 
 
 class GrantInline(admin.TabularInline):
@@ -64,7 +70,10 @@ class UserAdmin(AuthUserAdmin):
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["username", "password", "kind"]}),
-        (_("Personal info"), {"fields": ["first_name", "last_name", "email", "phone", "language", "timezone"]}),
+        (
+            _("Personal info"),
+            {"fields": ["first_name", "last_name", "email", "mail_delivery", "phone", "language", "timezone"]},
+        ),
         (_("Customer"), {"fields": ["company", "can_see_company_tickets"]}),
         (_("Agent"), {"fields": ["roles", "signature"]}),
         (
@@ -95,6 +104,31 @@ class UserAdmin(AuthUserAdmin):
             },
         ),
     ]
+
+    readonly_fields = ["mail_delivery"]
+    actions = ["clear_undeliverable"]
+
+    @admin.display(description=_("mail delivery"))
+    def mail_delivery(self, obj):
+        mark = UndeliverableAddress.objects.filter(address=(obj.email or "").strip().lower()).first() if obj else None
+        if mark is None:
+            return _("no bounce on record")
+        return format_html(
+            '<span style="color:#dc3545">{}</span> {} <a href="{}">{}</a>',
+            _("undeliverable since %(date)s") % {"date": date_format(mark.created, "SHORT_DATETIME_FORMAT")},
+            mark.reason,
+            reverse("admin:mailgateway_undeliverableaddress_change", args=[mark.pk]),
+            _("the mark"),
+        )
+
+    @admin.action(description=_("Clear the undeliverable mark of the selected users' addresses"))
+    def clear_undeliverable(self, request, queryset):
+        cleared = sum(clear_undeliverable(user.email, actor=request.user) for user in queryset if user.email)
+        self.message_user(
+            request,
+            ngettext("%(n)d undeliverable mark cleared.", "%(n)d undeliverable marks cleared.", cleared)
+            % {"n": cleared},
+        )
 
     def get_inlines(self, request, obj):
         # Direct grants only make sense for agents; customers' rights come from their tickets.

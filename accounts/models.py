@@ -7,6 +7,7 @@ section for why.
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -101,6 +102,8 @@ class User(AbstractUser):
         ordering = ["username"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # The mail gateway finds a sender by the lower-cased address (router.find_or_create_sender).
+        indexes = [models.Index(Lower("email"), name="user_email_lower")]
 
     @property
     def is_agent(self) -> bool:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from mailgateway import batch
 from mailgateway.models import PostmasterFilter
 from mailgateway.parse import ParsedMessage
 from mailgateway.safe_regex import MAX_SUBJECT, safe_search
@@ -42,10 +43,7 @@ def _matches(rule: PostmasterFilter, values: list[str]) -> bool:
 
 def apply_filters(parsed: ParsedMessage) -> FilterResult:
     result = FilterResult()
-    rules = PostmasterFilter.objects.filter(is_active=True).select_related(
-        "set_queue", "set_priority", "set_category", "set_state"
-    )
-    for rule in rules:
+    for rule in batch.current().filters:  # read once per batch of mail
         if not _matches(rule, _values(parsed, rule.field)):
             continue
         result.matched.append(rule.name)

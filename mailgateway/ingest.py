@@ -10,20 +10,24 @@ moved or deleted on the server.
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
-from mailgateway import authentication, loops
+from mailgateway import authentication, batch, bounces, loops, router
+from mailgateway.charsets import decode_header_value
 from mailgateway.filters import apply_filters
 from mailgateway.models import InboundMessage, MailAccount
-from mailgateway.parse import MessageRejected, ParsedMessage, parse
+from mailgateway.parse import MessageRejected, ParsedMessage, _message_ids, parse, read_headers
 from mailgateway.router import find_or_create_sender, route, strip_tag
+from mailgateway.undeliverable import mark_undeliverable
 from tickets import services
 from tickets.files_store import store_bytes
-from tickets.models import Article, State, StateType, Ticket
+from tickets.models import Article, Ticket
 from tickets.text import one_line
 
 log = logging.getLogger(__name__)
@@ -75,9 +79,7 @@ def store_raw(
 
 
 def parse_head(raw: bytes) -> dict:
-    from mailgateway.charsets import decode_header_value
-    from mailgateway.parse import _message_ids, read_headers
-
+    """Message-ID, subject and sender from the header block alone, for the ingest record's display."""
     headers = read_headers(raw[:65536])
     ids = _message_ids((headers.get("message-id") or [""])[0])
     return {  # NUL bytes removed: PostgreSQL refuses them, and the raw bytes must be stored whatever they hold
@@ -88,10 +90,10 @@ def parse_head(raw: bytes) -> dict:
 
 
 def receive(raw: bytes, **where) -> InboundMessage:
+    """Store and process one message; the record comes back as it now is in the database."""
     record = store_raw(raw, **where)
     if not record.is_done:
-        process(record)
-        record.refresh_from_db()
+        record = process(record, raw=raw)
     return record
 
 
@@ -100,14 +102,19 @@ def _read_raw(record: InboundMessage) -> bytes:
         return handle.read()
 
 
-def process(record: InboundMessage) -> InboundMessage:
-    """Turn one stored message into a ticket or article; never raises for a bad message."""
+def process(record: InboundMessage, *, raw: bytes | None = None) -> InboundMessage:
+    """Turn one stored message into a ticket or article; never raises for a bad message.
+
+    `raw` saves reading back the bytes just stored (it must be the record's bytes). Returns the
+    record with its new status; reference data comes from the current batch (or one of its own).
+    """
     try:
-        with transaction.atomic():
-            locked = InboundMessage.objects.select_for_update().get(pk=record.pk)
+        with batch.batch(), transaction.atomic():
+            locked = InboundMessage.objects.select_for_update(of=("self",)).select_related("raw").get(pk=record.pk)
             if locked.is_done:
                 return locked
-            raw = _read_raw(locked)
+            if raw is None or hashlib.sha256(raw).hexdigest() != locked.sha256:
+                raw = _read_raw(locked)
             try:
                 parsed = parse(raw)
             except MessageRejected as exc:
@@ -118,9 +125,9 @@ def process(record: InboundMessage) -> InboundMessage:
         log.exception("mail %s failed to import", record.pk)
         attempts = record.attempts + 1
         status = Status.QUARANTINED if attempts >= settings.HELPDESK_MAIL_MAX_ATTEMPTS else Status.FAILED
-        InboundMessage.objects.filter(pk=record.pk).update(
-            attempts=attempts, status=status, error=f"{type(exc).__name__}: {exc}"[:5000]
-        )
+        error = f"{type(exc).__name__}: {exc}"[:5000]
+        InboundMessage.objects.filter(pk=record.pk).update(attempts=attempts, status=status, error=error)
+        record.attempts, record.status, record.error = attempts, status, error
         return record
 
 
@@ -135,23 +142,107 @@ def _finish(record: InboundMessage, status: str, *, error: str = "", ticket=None
     return record
 
 
-def _is_duplicate(record: InboundMessage, parsed: ParsedMessage) -> bool:
-    if parsed.message_id and Article.objects.filter(message_id=parsed.message_id, channel="email").exists():
-        return True
-    done = InboundMessage.objects.exclude(pk=record.pk).filter(status=Status.IMPORTED)
-    return done.filter(sha256=record.sha256).exists()
+def content_digest(parsed: ParsedMessage) -> str:
+    """What two copies of one message share whichever way they came.
+
+    Relays add Received, Delivered-To, Return-Path, DKIM/ARC, spam scores and may re-encode
+    the body (8bit to quoted-printable), so the raw bytes of two copies differ. The author's
+    part does not: sender, date, subject, recipients, the decoded text and HTML, the attachments.
+    """
+    parts = [
+        parsed.from_address,
+        " ".join(parsed.header("date").split()),
+        parsed.subject,
+        ",".join(sorted(parsed.to)),
+        ",".join(sorted(parsed.cc)),
+        parsed.body_text.replace("\r\n", "\n").strip(),
+        parsed.body_html.strip(),
+        *sorted(hashlib.sha256(a.content).hexdigest() for a in parsed.attachments),
+    ]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class Earlier:
+    """An earlier copy of this message (same bytes or same Message-ID) and whether its content is the same."""
+
+    same: bool
+    what: str
+    ticket_id: int | None = None
+    article_id: int | None = None
+
+
+def _digest_of_stored(raw_file) -> str | None:
+    try:
+        with raw_file.file.open("rb") as handle:
+            return content_digest(parse(handle.read()))
+    except (MessageRejected, OSError):
+        return None
+
+
+def _is_duplicate(record: InboundMessage, parsed: ParsedMessage) -> Earlier | None:
+    """The earlier copy this message repeats, or one whose Message-ID it reuses with other content; else None."""
+    match = Q(sha256=record.sha256)
+    if parsed.message_id:
+        match |= Q(message_id=parsed.message_id[:500])
+    earlier = list(
+        InboundMessage.objects.filter(match, status=Status.IMPORTED)
+        .exclude(pk=record.pk)
+        .select_related("raw")
+        .order_by("pk")[:20]
+    )
+    if not earlier and parsed.message_id:
+        article = (
+            Article.objects.filter(message_id=parsed.message_id, channel=Article.Channel.EMAIL)
+            .select_related("raw_message")
+            .order_by("pk")
+            .first()
+        )
+        if article is not None:
+            what = f"article #{article.pk}"
+            digest = _digest_of_stored(article.raw_message) if article.raw_message_id else None
+            same = digest == content_digest(parsed) if digest else article.body_text.strip() == parsed.body_text.strip()
+            return Earlier(same=same, what=what, ticket_id=article.ticket_id, article_id=article.pk)
+        return None
+    for other in earlier:
+        if other.sha256 == record.sha256:
+            return Earlier(True, f"inbound message #{other.pk} (identical bytes)", other.ticket_id, other.article_id)
+    mine = content_digest(parsed)
+    for other in earlier:
+        if _digest_of_stored(other.raw) == mine:
+            return Earlier(True, f"inbound message #{other.pk} (same content)", other.ticket_id, other.article_id)
+    first = earlier[0] if earlier else None
+    return Earlier(False, f"inbound message #{first.pk}", first.ticket_id, first.article_id) if first else None
+
+
+def _duplicate(record: InboundMessage, earlier: Earlier) -> None:
+    ticket = Ticket.objects.filter(pk=earlier.ticket_id).first() if earlier.ticket_id else None
+    article = Article.objects.filter(pk=earlier.article_id).first() if earlier.article_id else None
+    error = f"duplicate of {earlier.what}" + (f", imported into ticket {ticket.number}" if ticket else "")
+    _finish(record, Status.DUPLICATE, error=error, ticket=ticket, article=article)
+
+
+def _reused_id_note(parsed: ParsedMessage, earlier: Earlier) -> str:
+    where = Ticket.objects.filter(pk=earlier.ticket_id).values_list("number", flat=True).first()
+    return (
+        f"This message reuses the Message-ID {parsed.message_id} of an earlier, different message "
+        f"({earlier.what}{f', ticket {where}' if where else ''}). It was filed here, not dropped as a duplicate."
+    )
 
 
 def _import(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
     record.message_id = parsed.message_id[:500]
     record.is_auto_generated = bool(loops.never_answer(parsed))
-    if _is_duplicate(record, parsed):
-        _finish(record, Status.DUPLICATE)
+    earlier = _is_duplicate(record, parsed)
+    if earlier is not None and earlier.same:
+        _duplicate(record, earlier)
         return
-    if loops.is_our_own(parsed) and not loops.is_bounce(parsed):
+    reused_note = _reused_id_note(parsed, earlier) if earlier is not None else ""
+    is_bounce = loops.is_bounce(parsed) or bounces.looks_like_bounce(raw, parsed.headers)
+    if loops.is_our_own(parsed) and not is_bounce:
         _finish(record, Status.IGNORED, error="our own mail came back (X-Loop)")
         return
-    if loops.is_bounce(parsed):
+    if is_bounce:
         _import_bounce(record, parsed, raw)
         return
     verdict = apply_filters(parsed)
@@ -164,7 +255,8 @@ def _import(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
     where = route(parsed, sender, record.account)
     common = _article_fields(parsed, raw, sender)
     ticket = where.ticket
-    if ticket is not None and not ticket.state.is_open:
+    was_open = ticket is None or ticket.state.is_open  # the article added below does not change it
+    if not was_open:
         policy = ticket.queue.follow_up_policy
         if policy == "reject":
             _finish(record, Status.REJECTED, error=f"follow-up to closed ticket {ticket.number}", ticket=ticket)
@@ -189,12 +281,24 @@ def _import(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
             )
     else:
         article = services.add_article(ticket=ticket, actor=None, **common)
-        if not ticket.state.is_open:
-            reopen = State.objects.filter(is_default_reopen=True, is_active=True).first()
-            reopen = reopen or State.objects.filter(type=StateType.OPEN, is_active=True).first()
+        if not was_open:
+            reopen = batch.current().reopen_state
             if reopen:
                 services.change_state(ticket=ticket, actor=None, state=reopen)
-    _finish(record, Status.IMPORTED, ticket=ticket, article=article)
+    if reused_note:
+        _system_note(ticket, reused_note)
+    _finish(record, Status.IMPORTED, error=reused_note, ticket=ticket, article=article)
+
+
+def _system_note(ticket: Ticket, text: str) -> None:
+    services.add_article(
+        ticket=ticket,
+        actor=None,
+        channel=Article.Channel.NOTE,
+        sender_type=Article.Sender.SYSTEM,
+        is_visible_to_customer=False,
+        body_text=text,
+    )
 
 
 def apply_control_headers(parsed: ParsedMessage, verdict) -> None:
@@ -254,13 +358,14 @@ def _article_fields(parsed: ParsedMessage, raw: bytes, sender) -> dict:
 def _new_ticket(parsed, sender, queue, verdict, common) -> Ticket:
     customer = sender if sender is not None and sender.is_customer else None
     common = {k: v for k, v in common.items() if k != "subject"}
+    reference = batch.current()  # the defaults the service would look up, read once per batch
     ticket = services.create_ticket(
         actor=None,
         queue=queue,
         title=one_line(strip_tag(parsed.subject)) or "(no subject)",
         customer=customer,
-        priority=verdict.priority,
-        state=verdict.state,
+        priority=verdict.priority or reference.priority_for(queue),
+        state=verdict.state or reference.default_state,
         category=verdict.category,
         tags=verdict.tags,
         **common,
@@ -269,12 +374,16 @@ def _new_ticket(parsed, sender, queue, verdict, common) -> Ticket:
 
 
 def _import_bounce(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
-    from mailgateway.router import _by_references, _by_subject
-
-    ticket = _by_references(parsed) or _by_subject(parsed)
+    """A bounce joins the ticket of the mail it returns as a system article; a failure marks the address."""
+    bounce = bounces.read_bounce(raw)
+    ids = [bounce.message_id, *bounce.references] if bounce else []
+    ids += [parsed.original_message_id, parsed.in_reply_to, *parsed.references]
+    ticket = router.ticket_for_bounce(ids, [bounce.subject if bounce else "", parsed.subject])
     if ticket is None:
         _finish(record, Status.QUARANTINED, error="bounce for no known ticket")
         return
+    summary, to_mark = _bounce_summary(ticket, bounce)
+    body = parsed.body_text or parsed.delivery_status or "(bounce)"
     article = services.add_article(
         ticket=ticket,
         actor=None,
@@ -282,13 +391,40 @@ def _import_bounce(record: InboundMessage, parsed: ParsedMessage, raw: bytes) ->
         sender_type=Article.Sender.SYSTEM,
         is_visible_to_customer=False,
         subject=parsed.subject,
-        body_text=(parsed.body_text or parsed.delivery_status or "(bounce)"),
+        body_text=f"{summary}\n\n{body}" if summary else body,
         from_address=parsed.from_address,
         message_id=parsed.message_id,
         attachments=parsed.attachments,
         raw_message=raw,
     )
-    _finish(record, Status.IMPORTED, ticket=ticket, article=article)
+    for address in to_mark:
+        mark_undeliverable(address, reason=_bounce_reason(ticket, bounce), article=article)
+    _finish(record, Status.IMPORTED, error=summary, ticket=ticket, article=article)
+
+
+def _bounce_reason(ticket: Ticket, bounce: bounces.Bounce) -> str:
+    return f"{bounce.diagnostic or 'delivery failed'} (bounce on ticket {ticket.number})"
+
+
+def _bounce_summary(ticket: Ticket, bounce: bounces.Bounce | None) -> tuple[str, list[str]]:
+    """The line that opens the bounce article, and the addresses to mark undeliverable."""
+    if bounce is None or not bounce.recipients:
+        return "", []
+    who = ", ".join(bounce.recipients)
+    why = f" ({bounce.diagnostic})" if bounce.diagnostic else ""
+    if bounce.is_delay:
+        return f"Delivery to {who} is delayed{why}. The mail server keeps trying; the address is not marked.", []
+    known = router.ticket_addresses(ticket)
+    to_mark = [a for a in bounce.recipients if a in known]
+    lines = [f"Delivery to {who} failed{why}."]
+    if to_mark:
+        lines.append(
+            f"Marked undeliverable: {', '.join(to_mark)}. Automatic mail to it stops until an agent clears the mark."
+        )
+    strangers = [a for a in bounce.recipients if a not in known]
+    if strangers:
+        lines.append(f"Not marked (this ticket never wrote to it): {', '.join(strangers)}.")
+    return " ".join(lines), to_mark
 
 
 def retry_pending(account: MailAccount | None = None, limit: int = 500) -> int:
@@ -297,6 +433,7 @@ def retry_pending(account: MailAccount | None = None, limit: int = 500) -> int:
     if account is not None:
         rows = rows.filter(account=account)
     done = 0
-    for record in rows.order_by("pk")[:limit]:
-        done += process(record).is_done
+    with batch.batch():
+        for record in rows.order_by("pk")[:limit]:
+            done += process(record).is_done
     return done

@@ -1,12 +1,17 @@
 """Which ticket a message belongs to (or none: a new one), which queue, and who sent it."""
 
+import functools
 import re
 from dataclasses import dataclass
+from email.utils import getaddresses
 
 from django.conf import settings
+from django.db.models.functions import Lower
 
-from accounts.models import Company, User
+from accounts.models import User
 from helpdesk.lib import addresses
+from mailgateway import batch
+from mailgateway.models import OutgoingMail
 from mailgateway.parse import ParsedMessage
 from tickets import permissions as perms
 from tickets.models import Article, Queue, Ticket
@@ -25,12 +30,28 @@ def clean_subject(subject: str) -> str:
     return subject.strip()
 
 
+@functools.lru_cache(maxsize=8)
+def _compiled_tag(hook: str) -> re.Pattern:
+    # "[Ticket#2026…]" or a bare "Ticket#2026…"; the number is a whole digit run, never part of a longer one.
+    hook = re.escape(hook)
+    return re.compile(rf"\[{hook}\s?(\d{{4,32}})\]|(?<![\w#]){hook}\s?(\d{{4,32}})(?![\d])", re.IGNORECASE)
+
+
 def _tag_pattern() -> re.Pattern:
-    return re.compile(r"\[" + re.escape(settings.HELPDESK_TICKET_HOOK) + r"\s?(\d{4,32})\]", re.IGNORECASE)
+    return _compiled_tag(settings.HELPDESK_TICKET_HOOK)
+
+
+def tag_number(subject: str) -> str:
+    """The ticket number the subject's tag names (bracketed or bare), or ''."""
+    match = _tag_pattern().search(subject[:1000])
+    return (match.group(1) or match.group(2)) if match else ""
 
 
 def strip_tag(subject: str) -> str:
-    return clean_subject(_tag_pattern().sub("", subject)).strip() or subject.strip()
+    """The subject without reply prefixes and the ticket tag (bracketed or bare), as a title."""
+    without, found = _tag_pattern().subn("", subject)
+    cleaned = clean_subject(re.sub(r"\s{2,}", " ", without)).lstrip(":- ").strip()
+    return cleaned if found else (cleaned or subject.strip())
 
 
 @dataclass
@@ -49,23 +70,45 @@ def _follow_merges(ticket: Ticket) -> Ticket:
     return ticket
 
 
-def _by_references(parsed: ParsedMessage) -> Ticket | None:
-    ids = [i for i in [parsed.in_reply_to, *reversed(parsed.references)] if i]
-    if parsed.original_message_id:
-        ids.append(parsed.original_message_id)
+def ticket_by_message_ids(ids: list[str]) -> Ticket | None:
+    """The ticket of a stored article or of any mail we sent (acknowledgement, notice, reply) with one of these ids."""
+    ids = list(dict.fromkeys(i for i in ids if i))[:50]
     if not ids:
         return None
-    article = (
-        Article.objects.filter(message_id__in=ids[:50]).select_related("ticket").order_by("-created", "-id").first()
+    article = Article.objects.filter(message_id__in=ids).select_related("ticket").order_by("-created", "-id").first()
+    if article is not None:
+        return article.ticket
+    sent = (
+        OutgoingMail.objects.filter(message_id__in=ids, ticket__isnull=False)
+        .select_related("ticket")
+        .order_by("-created", "-id")
+        .first()
     )
-    return article.ticket if article else None
+    return sent.ticket if sent else None
+
+
+def ticket_by_tag(subject: str) -> Ticket | None:
+    number = tag_number(subject)
+    if not number:
+        return None
+    return Ticket.objects.filter(number=number).select_related("queue", "state").first()
+
+
+def ticket_for_bounce(ids: list[str], subjects: list[str]) -> Ticket | None:
+    """A returned message belongs to the ticket of the mail it returns (by Message-ID), else of the tag it carries."""
+    ticket = ticket_by_message_ids(ids)
+    for subject in subjects:
+        ticket = ticket or ticket_by_tag(subject)
+    return _follow_merges(ticket) if ticket is not None else None
+
+
+def _by_references(parsed: ParsedMessage) -> Ticket | None:
+    ids = [parsed.in_reply_to, *reversed(parsed.references), parsed.original_message_id]
+    return ticket_by_message_ids(ids)
 
 
 def _by_subject(parsed: ParsedMessage) -> Ticket | None:
-    match = _tag_pattern().search(parsed.subject[:1000])
-    if not match:
-        return None
-    return Ticket.objects.filter(number=match.group(1)).select_related("queue", "state").first()
+    return ticket_by_tag(parsed.subject)
 
 
 def is_participant(ticket: Ticket, address: str, user: User | None) -> bool:
@@ -85,10 +128,25 @@ def is_participant(ticket: Ticket, address: str, user: User | None) -> bool:
     return addresses.any_row_mentions(ticket.articles.all(), address, "from_address", "to_addresses", "cc_addresses")
 
 
+def ticket_addresses(ticket: Ticket) -> set[str]:
+    """Every address this ticket's mail came from or went to: its customer, its articles, its outgoing mail."""
+    found = set()
+    if ticket.customer_id and ticket.customer.email:
+        found.add(ticket.customer.email.lower())
+    rows = list(ticket.articles.values_list("from_address", "to_addresses", "cc_addresses")[:500])
+    rows += list(OutgoingMail.objects.filter(ticket=ticket).values_list("to", "cc", "bcc")[:500])
+    for row in rows:
+        for _, address in getaddresses([part.replace("\n", ",") for part in row if part]):
+            if address:
+                found.add(address.lower())
+    return found
+
+
 def default_queue() -> Queue:
     name = settings.HELPDESK_MAIL_DEFAULT_QUEUE
-    queue = Queue.objects.filter(name=name, is_active=True).first() if name else None
-    queue = queue or Queue.objects.filter(is_active=True).order_by("pk").first()
+    queues = batch.current().active_queues  # read once per batch of mail
+    queue = next((q for q in queues if q.name == name), None) if name else None
+    queue = queue or (queues[0] if queues else None)
     if queue is None:
         raise RuntimeError("No active queue exists to receive mail.")
     return queue
@@ -98,7 +156,7 @@ def queue_for(parsed: ParsedMessage, account=None) -> Queue:
     if account is not None and account.queue_id and account.queue.is_active:
         return account.queue
     recipients = parsed.recipients
-    for queue in Queue.objects.filter(is_active=True).exclude(email_addresses=""):
+    for queue in batch.current().routable_queues:
         if any(addresses.normalise(address) in recipients for address in queue.address_list()):
             return queue
     return default_queue()
@@ -120,18 +178,12 @@ def find_or_create_sender(parsed: ParsedMessage) -> User | None:
     address = parsed.from_address
     if not address:
         return None
-    user = User.objects.filter(email__iexact=address, is_active=True).order_by("kind", "pk").first()
+    # LOWER(email) = %s is served by the user_email_lower index (email__iexact would scan: UPPER(...)).
+    users = User.objects.alias(email_lower=Lower("email")).filter(email_lower=address.lower(), is_active=True)
+    user = users.order_by("kind", "pk").first()
     if user is not None or not settings.HELPDESK_MAIL_CREATE_CUSTOMERS:
         return user
-    domain = address.rsplit("@", 1)[-1]
-    company = next(
-        (
-            c
-            for c in Company.objects.filter(is_active=True, email_domains__icontains=domain)
-            if domain in c.domain_list()
-        ),
-        None,
-    )
+    company = batch.current().company_for_domain(address.rsplit("@", 1)[-1])
     first, _, last = (parsed.from_name or "").partition(" ")
     username = address[:150]
     if User.objects.filter(username=username).exists():

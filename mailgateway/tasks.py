@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mailgateway import notifications, outbox
+from mailgateway.batch import batch
 from mailgateway.models import MailAccount, OutgoingMail, ReminderNotice
 from tickets.models import StateType, Ticket
 
@@ -24,7 +25,8 @@ def poll_account_now(account: MailAccount) -> dict | None:
     source = maildir if account.kind == MailAccount.Kind.MAILDIR else imap
     now = timezone.now()
     try:
-        stats = source.poll(account)
+        with batch():  # filters, queues and defaults are read once per poll
+            stats = source.poll(account)
     except Exception as exc:
         log.warning("polling %s failed: %s", account, exc)
         MailAccount.objects.filter(pk=account.pk).update(last_polled_at=now, last_error=f"{type(exc).__name__}: {exc}")

@@ -41,6 +41,7 @@ urlpatterns = [
     path(T + "attachments/<int:attachment_id>/", zoom.attachment_download, name="attachment"),
     path(T + "print/", pdf.ticket_pdf, name="print"),
     path(T + "invite-customer/", customers.invite, name="invite_customer"),
+    path(T + "undeliverable/clear/", customers.clear_undeliverable_mark, name="clear_undeliverable"),
     path(T + "compose/<str:kind>/", compose.compose, name="compose"),
     path(T + "canned/<int:canned_id>/", compose.canned_text, name="canned"),
     path(T + "lock/", actions.lock, name="lock"),

@@ -7,24 +7,17 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from helpdesk.lib.quotes import split_quoted
 from tickets.catalog import StateType
 from tickets.sanitize import display_html
 
 register = template.Library()
 
-_QUOTE_HEAD = re.compile(r"^(On .{0,200} wrote:|-{2,} ?Original Message ?-{2,}|>)", re.IGNORECASE)
-
 
 @register.filter
 def split_quote(text: str) -> tuple[str, str]:
-    """(the new text, the quoted history below it): from the first "On … wrote:" or ">" block on."""
-    lines = (text or "").splitlines()
-    for i, line in enumerate(lines):
-        if _QUOTE_HEAD.match(line.strip()) and i > 0:
-            rest = lines[i:]
-            if sum(1 for r in rest if r.startswith(">")) >= max(1, len(rest) // 3) or not line.startswith(">"):
-                return "\n".join(lines[:i]).rstrip(), "\n".join(rest)
-    return text or "", ""
+    """(the new text, the quoted history below it), by the multilingual splitter in helpdesk/lib/quotes.py."""
+    return split_quoted(text or "")
 
 
 @register.filter

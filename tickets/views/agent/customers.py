@@ -1,4 +1,4 @@
-"""Customer actions from the zoom's customer sidebar: inviting the ticket's customer to the customer panel."""
+"""Customer actions from the zoom's customer sidebar: inviting the customer, clearing an undeliverable mark."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.invitations import InvitationError, invite_customer
+from mailgateway.router import ticket_addresses
+from mailgateway.undeliverable import clear_undeliverable, normalize
 from tickets import permissions as perms
 from tickets.views.agent.base import agent_required
 from tickets.views.agent.zoom import may_be_invited
@@ -26,4 +28,19 @@ def invite(request, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": customer.email})
+    return redirect("agent:ticket", pk=ticket.pk)
+
+
+@agent_required
+@require_POST
+def clear_undeliverable_mark(request, pk: int):
+    """An agent with rw on the ticket lifts a bounce's mark on one of the ticket's addresses; mail goes out again."""
+    ticket = perms.get_ticket_for_agent(request.user, pk, perm=perms.RW)
+    address = normalize(request.POST.get("address", ""))
+    if not address or address not in ticket_addresses(ticket):
+        messages.error(request, _("That address does not belong to this ticket."))
+    elif clear_undeliverable(address, actor=request.user):
+        messages.success(request, _("%(email)s is no longer marked undeliverable.") % {"email": address})
+    else:
+        messages.info(request, _("%(email)s was not marked undeliverable.") % {"email": address})
     return redirect("agent:ticket", pk=ticket.pk)

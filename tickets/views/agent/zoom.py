@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from mailgateway.models import split_addresses
+from mailgateway.models import UndeliverableAddress, split_addresses
 from mailgateway.outbound import resend_article
 from mailgateway.undeliverable import normalize, undeliverable_among
 from tickets import permissions as perms
@@ -25,6 +25,13 @@ def may_be_invited(customer) -> bool:
     if customer is None or not customer.is_customer or not customer.is_active or not customer.email:
         return False
     return not customer.has_usable_password() or customer.last_login is None
+
+
+def undeliverable_mark(customer) -> UndeliverableAddress | None:
+    """The bounce's mark on the customer's address, shown in the customer box (one query)."""
+    if customer is None or not customer.email:
+        return None
+    return UndeliverableAddress.objects.filter(address=customer.email.strip().lower()).first()
 
 
 def rights(user, ticket) -> dict[str, bool]:
@@ -92,6 +99,7 @@ def zoom_context(request, ticket, initial: dict | None = None) -> dict:
         "is_watching": any(w.pk == user.pk for w in ticket.watchers.all()),
         "rating": getattr(ticket, "rating", None),
         "can_invite_customer": may_be_invited(ticket.customer),
+        "customer_undeliverable": undeliverable_mark(ticket.customer),
     }
 
 

@@ -1,8 +1,8 @@
-"""Quoted history below a reply is kept and found, so the panels can fold it."""
+"""Quoted history below a reply is kept and found, so the panels can fold it (helpdesk/lib/quotes.py)."""
 
 import pytest
 
-from mailgateway.quotes import split_quoted
+from helpdesk.lib.quotes import split_quoted
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,26 @@ def test_text_without_history_is_all_reply():
 def test_template_filter_renders_both_parts():
     from django.template import Context, Template
 
-    out = Template("{% load mail_quotes %}{% with p=t|split_quoted %}[{{ p.0 }}]({{ p.1 }}){% endwith %}").render(
+    out = Template("{% load agent_panel %}{% with p=t|split_quote %}[{{ p.0 }}]({{ p.1 }}){% endwith %}").render(
         Context({"t": "Fine.\n> old"})
     )
     assert out == "[Fine.\n](&gt; old)"
+
+
+@pytest.mark.django_db
+def test_agent_zoom_folds_a_polish_attribution_with_the_mail_apps_splitter(client, agent, ticket, customer):
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+    from tickets.services import add_article
+
+    add_article(
+        ticket=ticket,
+        actor=customer,
+        channel="web",
+        body_text="Działa, dziękuję.\n\nW dniu 23.11.2026 o 10:00, Anna pisze:\nCzy restart pomógł?\n",
+    )
+    client.login(username=agent.username, password=PASSWORD)
+    html = client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
+    folded = html.split("Działa, dziękuję.", 1)[1]
+    assert folded.index("Show quoted text") < folded.index("W dniu 23.11.2026") < folded.index("Czy restart")

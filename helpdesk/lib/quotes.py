@@ -1,5 +1,8 @@
 """Where the quoted history below a reply starts, so the panels can collapse it.
 
+Neutral ground (helpdesk.lib): the agent panel folds with it and the mail gateway may use it,
+without the ticket domain importing the mail app.
+
 The text is kept whole; `split_quoted(text)` returns (reply, quoted history). It looks
 for the attribution line mail clients write in many languages, an Outlook
 "Original Message" separator, or a final block of "> " lines. Every pattern is
