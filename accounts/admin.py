@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as AuthUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from accounts import two_factor
 from accounts.models import AccessGroup, Company, GroupGrant, Role, User
 
 
@@ -62,6 +64,7 @@ class UserAdmin(AuthUserAdmin):
     autocomplete_fields = ["company"]
     filter_horizontal = ["roles", "groups", "user_permissions"]
     show_full_result_count = False
+    actions = ["reset_two_factor"]
     fieldsets = [
         (None, {"fields": ["username", "password", "kind"]}),
         (_("Personal info"), {"fields": ["first_name", "last_name", "email", "phone", "language", "timezone"]}),
@@ -95,6 +98,23 @@ class UserAdmin(AuthUserAdmin):
             },
         ),
     ]
+
+    @admin.action(description=_("Reset two-factor authentication (remove app and recovery codes)"))
+    def reset_two_factor(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            two_factor.reset(user)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor authentication was reset for %(count)d user; they sign in with the password alone "
+                "(or set it up again where it is required).",
+                "Two-factor authentication was reset for %(count)d users; they sign in with the password alone "
+                "(or set it up again where it is required).",
+                len(users),
+            )
+            % {"count": len(users)},
+        )
 
     def get_inlines(self, request, obj):
         # Direct grants only make sense for agents; customers' rights come from their tickets.

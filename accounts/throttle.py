@@ -1,4 +1,4 @@
-"""Counting attempts in Django's cache: login lockout and per-account / per-IP rate limits.
+"""Counting attempts in Django's cache: login lockouts and per-account / per-IP rate limits.
 
 The cache is local memory by default and Redis in production (settings.CACHES), so
 the counters are shared between workers in production.
@@ -45,18 +45,33 @@ def over_limit(bucket: str, ident: str, limit: int, window_seconds: int) -> bool
     return hit(bucket, ident, window_seconds) > limit
 
 
-# Login: failures per username + IP address. From the third failure on, each next attempt must
-# wait a little longer (1, 2, 4 ... seconds); after HELPDESK_LOGIN_MAX_FAILURES the pair is
-# locked out for HELPDESK_LOGIN_LOCKOUT_MINUTES. Nobody sleeps: early attempts are refused.
+# Login. Failures are counted three ways within HELPDESK_LOGIN_LOCKOUT_MINUTES:
+# - per username + IP address: from the third failure on, each next attempt must wait a little
+#   longer (1, 2, 4 ... seconds); after HELPDESK_LOGIN_MAX_FAILURES the pair is locked out;
+# - per IP address across usernames (password spraying: one password tried on many accounts):
+#   locked out after HELPDESK_LOGIN_MAX_FAILURES_PER_ADDRESS;
+# - per username across addresses (a distributed attack on one account): locked out after
+#   HELPDESK_LOGIN_MAX_FAILURES_PER_ACCOUNT.
+# A lockout refuses every attempt, a correct password too. A successful sign-in clears only the
+# pair's count: one good account must not reset an address that is guessing at others.
+# Nobody sleeps: early attempts are refused.
 SLOWDOWN_AFTER = 3
 
 
+def _username(username: str) -> str:
+    return (username or "").strip().lower()
+
+
 def _login_ident(username: str, ip: str) -> str:
-    return f"{(username or '').strip().lower()}|{ip}"
+    return f"{_username(username)}|{ip}"
 
 
 def login_locked(username: str, ip: str) -> bool:
-    return count("login", _login_ident(username, ip)) >= settings.HELPDESK_LOGIN_MAX_FAILURES
+    return (
+        count("login", _login_ident(username, ip)) >= settings.HELPDESK_LOGIN_MAX_FAILURES
+        or count("login-address", ip) >= settings.HELPDESK_LOGIN_MAX_FAILURES_PER_ADDRESS
+        or count("login-account", _username(username)) >= settings.HELPDESK_LOGIN_MAX_FAILURES_PER_ACCOUNT
+    )
 
 
 def login_wait_seconds(username: str, ip: str) -> int:
@@ -66,8 +81,11 @@ def login_wait_seconds(username: str, ip: str) -> int:
 
 
 def login_failed(username: str, ip: str) -> int:
+    window = settings.HELPDESK_LOGIN_LOCKOUT_MINUTES * 60
     ident = _login_ident(username, ip)
-    failures = hit("login", ident, settings.HELPDESK_LOGIN_LOCKOUT_MINUTES * 60)
+    hit("login-address", ip, window)
+    hit("login-account", _username(username), window)
+    failures = hit("login", ident, window)
     if failures >= SLOWDOWN_AFTER:
         delay = min(2 ** (failures - SLOWDOWN_AFTER), 60)
         cache.set(_key("login-wait", ident), time.time() + delay, delay)

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "tickets",
     "faq",
@@ -56,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",  # agents owing the second sign-in step go to the code page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -208,6 +213,13 @@ HELPDESK_CUSTOMER_TICKETS_PER_HOUR = env_int("HELPDESK_CUSTOMER_TICKETS_PER_HOUR
 HELPDESK_CUSTOMER_TICKETS_PER_HOUR_PER_IP = env_int("HELPDESK_CUSTOMER_TICKETS_PER_HOUR_PER_IP", 30)
 HELPDESK_LOGIN_MAX_FAILURES = env_int("HELPDESK_LOGIN_MAX_FAILURES", 5)
 HELPDESK_LOGIN_LOCKOUT_MINUTES = env_int("HELPDESK_LOGIN_LOCKOUT_MINUTES", 15)
+HELPDESK_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("HELPDESK_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+HELPDESK_LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("HELPDESK_LOGIN_MAX_FAILURES_PER_ACCOUNT", 30)
+HELPDESK_PASSWORD_RESETS_PER_HOUR = env_int("HELPDESK_PASSWORD_RESETS_PER_HOUR", 3)
+HELPDESK_PASSWORD_RESETS_PER_HOUR_PER_ADDRESS = env_int("HELPDESK_PASSWORD_RESETS_PER_HOUR_PER_ADDRESS", 10)
+HELPDESK_AGENT_2FA_REQUIRED = env_bool("HELPDESK_AGENT_2FA_REQUIRED", False)
+OTP_TOTP_ISSUER = env_str("HELPDESK_2FA_ISSUER", "Helpdesk")  # the name authenticator apps show
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # admin never shows a device's secret key
 
 # Security (all on when DEBUG is off; `manage.py check --deploy` is clean then)
 SESSION_COOKIE_HTTPONLY = True
