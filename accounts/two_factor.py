@@ -102,7 +102,7 @@ def secret(device: TOTPDevice) -> str:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// link as an inline SVG QR code (no image file, no script, nothing fetched)."""
-    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=12, border=4)
     out = io.BytesIO()
     image.save(out)
     svg = out.getvalue().decode()
