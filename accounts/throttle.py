@@ -4,7 +4,9 @@ The cache is local memory by default and Redis in production (settings.CACHES), 
 the counters are shared between workers in production.
 """
 
+import functools
 import hashlib
+import ipaddress
 import time
 
 from django.conf import settings
@@ -12,8 +14,34 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str:
-    # Behind a proxy, the proxy sets REMOTE_ADDR via the WSGI server; X-Forwarded-For is spoofable.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address: REMOTE_ADDR, or behind a trusted proxy the address that proxy saw.
+
+    X-Forwarded-For is read only when the request comes from one of HELPDESK_TRUSTED_PROXIES (anyone
+    can send the header), from the right: the first address that is not itself a trusted proxy.
+    Without this, every client behind a proxy would share one address and one lockout.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    networks = _trusted_networks(tuple(settings.HELPDESK_TRUSTED_PROXIES))
+    if not networks or not _is_trusted(remote, networks):
+        return remote
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(forwarded):
+        if not _is_trusted(hop, networks):
+            return hop
+    return forwarded[0] if forwarded else remote
+
+
+@functools.cache
+def _trusted_networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _is_trusted(address: str, networks: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def _key(*parts: str) -> str:

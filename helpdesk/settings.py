@@ -5,6 +5,7 @@ no Redis server: `make run` on a laptop needs nothing but Python. Production set
 DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
 """
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -218,6 +219,12 @@ HELPDESK_LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("HELPDESK_LOGIN_MAX_FAILURES_P
 HELPDESK_PASSWORD_RESETS_PER_HOUR = env_int("HELPDESK_PASSWORD_RESETS_PER_HOUR", 3)
 HELPDESK_PASSWORD_RESETS_PER_HOUR_PER_ADDRESS = env_int("HELPDESK_PASSWORD_RESETS_PER_HOUR_PER_ADDRESS", 10)
 HELPDESK_AGENT_2FA_REQUIRED = env_bool("HELPDESK_AGENT_2FA_REQUIRED", False)
+# Reverse proxies whose X-Forwarded-For names the client (addresses or networks); empty: REMOTE_ADDR.
+HELPDESK_TRUSTED_PROXIES = env_list("HELPDESK_TRUSTED_PROXIES")
+try:
+    [ipaddress.ip_network(proxy, strict=False) for proxy in HELPDESK_TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"HELPDESK_TRUSTED_PROXIES: {exc}") from exc
 OTP_TOTP_ISSUER = env_str("HELPDESK_2FA_ISSUER", "Helpdesk")  # the name authenticator apps show
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # admin never shows a device's secret key
 

@@ -5,6 +5,11 @@ one account are locked out per account. A lockout answers 429 with the lockout t
 a correct password too.
 """
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -12,6 +17,8 @@ from django.urls import reverse
 from tests.factories import PASSWORD, AgentFactory
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 LOCKOUT_TEXT = "Too many failed attempts. Please wait 15 minutes and try again."
 LOGIN_PAGES = {"customer": "/customer/login/", "agent": "/agent/login/", "admin": "/admin/login/"}
@@ -126,3 +133,61 @@ def test_admin_login_counts_failures_like_the_panels(client, staff_agent, settin
     response = client.post(LOGIN_PAGES["agent"], {"username": staff_agent.username, "password": PASSWORD})
     assert response.status_code == 429
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+# Behind a reverse proxy
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_lockout(client, customer, settings):
+    settings.HELPDESK_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    via_proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(8):
+        client.post(
+            LOGIN_PAGES["customer"],
+            {"username": f"victim{n}", "password": "Summer2026!"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+            **via_proxy,
+        )
+    data = {"username": customer.username, "password": PASSWORD}
+    attacker = client.post(LOGIN_PAGES["customer"], data, HTTP_X_FORWARDED_FOR="203.0.113.7", **via_proxy)
+    assert attacker.status_code == 429
+    # The proxy appends the address it saw (198.51.100.4); what the client put before it is ignored.
+    neighbour = client.post(
+        LOGIN_PAGES["customer"], data, HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.4", **via_proxy
+    )
+    assert neighbour.status_code == 302
+
+
+def test_x_forwarded_for_from_an_untrusted_client_does_not_escape_the_lockout(client, customer):
+    for n in range(8):
+        client.post(
+            LOGIN_PAGES["customer"],
+            {"username": f"victim{n}", "password": "Summer2026!"},
+            REMOTE_ADDR="203.0.113.7",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+    response = client.post(
+        LOGIN_PAGES["customer"],
+        {"username": customer.username, "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_X_FORWARDED_FOR="198.51.100.4",
+    )
+    assert response.status_code == 429
+
+
+def test_a_malformed_trusted_proxy_setting_stops_start_up_and_says_why(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
+            "HELPDESK_VAR_DIR": str(tmp_path),
+            "HELPDESK_TRUSTED_PROXIES": "10.0.0.0/8,proxy.example",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "HELPDESK_TRUSTED_PROXIES" in result.stderr and "proxy.example" in result.stderr
