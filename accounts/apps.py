@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,12 +9,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Models are importable only once the app registry is ready.
-        from django.contrib.auth.signals import user_logged_in
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from accounts import two_factor
 
-        def note_sign_in(sender, request, user, **kwargs):
-            if request is not None:
-                two_factor.note_sign_in(request, user)
+        def device_changed(sender, instance, **kwargs):
+            two_factor.forget_app_state(instance.user_id)
 
-        user_logged_in.connect(note_sign_in, weak=False, dispatch_uid="accounts.two_factor.note_sign_in")
+        for signal in (post_save, post_delete):
+            signal.connect(device_changed, sender=TOTPDevice, weak=False, dispatch_uid=f"accounts.2fa.{signal}")

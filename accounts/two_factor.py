@@ -5,10 +5,12 @@ throttles wrong codes on each device and marks a session verified (OTPMiddleware
 `request.user.is_verified()`). This module decides who must pass the second step and drives
 setting it up. Customers are never asked.
 
-A session needs the second step when the agent has a confirmed app (noted at sign-in, see
-`note_sign_in`) or when HELPDESK_AGENT_2FA_REQUIRED is on (then an agent without an app is sent
-to set one up first). accounts.middleware.SecondFactorMiddleware sends such sessions to the code
-page before anything else; the admin site checks `step_needed` in has_permission as well.
+A signed-in agent's session owes the second step while it is not verified and the agent has a
+confirmed app, or HELPDESK_AGENT_2FA_REQUIRED is on (then an agent without an app is sent to set
+one up first). Whether an agent has an app is kept in the cache (no query per request) and
+forgotten whenever a device is saved or deleted, so turning it on in one session reaches the
+agent's other sessions at their next request. accounts.middleware.SecondFactorMiddleware sends
+such sessions to the code page before anything else; the admin site checks `step_needed` too.
 """
 
 import io
@@ -19,11 +21,12 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-PENDING_SESSION_KEY = "helpdesk_2fa_pending"
+APP_ON_CACHE_SECONDS = 3600
 RECOVERY_CODES = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -39,10 +42,23 @@ def has_app(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def note_sign_in(request, user) -> None:
-    """At every sign-in (user_logged_in): an agent with an app must now give a code."""
-    if getattr(user, "is_agent", False) and has_app(user):
-        request.session[PENDING_SESSION_KEY] = True
+def _app_on_key(user_id) -> str:
+    return f"helpdesk:2fa-app-on:{user_id}"
+
+
+def app_on(user) -> bool:
+    """has_app, answered from the cache; see forget_app_state."""
+    key = _app_on_key(user.pk)
+    value = cache.get(key)
+    if value is None:
+        value = has_app(user)
+        cache.set(key, value, APP_ON_CACHE_SECONDS)
+    return value
+
+
+def forget_app_state(user_id) -> None:
+    """Called whenever a device is saved or deleted (accounts.apps connects it)."""
+    cache.delete(_app_on_key(user_id))
 
 
 def step_needed(request) -> bool:
@@ -52,17 +68,7 @@ def step_needed(request) -> bool:
         return False
     if user.is_verified():
         return False
-    return settings.HELPDESK_AGENT_2FA_REQUIRED or bool(request.session.get(PENDING_SESSION_KEY))
-
-
-def _mark_verified(request, device) -> None:
-    django_otp.login(request, device)
-    request.session.pop(PENDING_SESSION_KEY, None)
-
-
-def clear_pending(request) -> None:
-    """The agent no longer has an app (an administrator reset it): nothing left to verify."""
-    request.session.pop(PENDING_SESSION_KEY, None)
+    return settings.HELPDESK_AGENT_2FA_REQUIRED or app_on(user)
 
 
 def _is_app_code(code: str) -> bool:
@@ -86,7 +92,7 @@ def verify(request, code: str) -> Result:
     verified = django_otp.verify_token(request.user, device.persistent_id, code)
     if verified is None:
         return Result.WRONG
-    _mark_verified(request, verified)
+    django_otp.login(request, verified)
     return Result.OK
 
 
@@ -119,7 +125,7 @@ def confirm_app(request, device: TOTPDevice, code: str) -> list[str] | None:
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
         codes = _new_recovery_codes(request.user)
-    _mark_verified(request, device)
+    django_otp.login(request, device)
     return codes
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -222,7 +222,7 @@ def test_the_admin_site_refuses_an_unverified_session_by_itself(staff_agent):
     give_app(staff_agent)
     request = RequestFactory().get("/admin/")
     request.user = staff_agent
-    request.session = {two_factor.PENDING_SESSION_KEY: True}
+    request.session = {}
     staff_agent.is_verified = lambda: False
     assert not HelpdeskAdminSite().has_permission(request)
     staff_agent.is_verified = lambda: True
@@ -244,6 +244,19 @@ def test_an_administrator_resets_an_agents_two_factor(client, admin_user, agent,
     client.post("/admin/logout/")
     sign_in(client, agent)
     assert client.get(DASHBOARD).status_code == 200
+
+
+def test_turning_it_on_reaches_the_agents_other_signed_in_sessions(client, agent, frozen):
+    other_browser = Client()
+    other_browser.force_login(agent)
+    assert other_browser.get(DASHBOARD).status_code == 200
+
+    client.force_login(agent)
+    client.get(SETUP)
+    client.post(SETUP, {"code": code_for(TOTPDevice.objects.get(user=agent))})
+    assert two_factor.has_app(agent)
+    response = other_browser.get(DASHBOARD)
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
 
 
 def test_a_session_waiting_for_the_code_gets_through_once_the_admin_reset_it(client, agent, frozen):

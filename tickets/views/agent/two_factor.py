@@ -30,9 +30,6 @@ def verify(request):
     if not two_factor.step_needed(request):
         return redirect(next_url)
     if not two_factor.has_app(request.user):
-        two_factor.clear_pending(request)
-        if not two_factor.step_needed(request):
-            return redirect(next_url)
         return redirect(f"{reverse('two_factor:setup')}?{urlencode({'next': next_url})}")
     form = TwoFactorCodeForm(request.POST or None)
     status = 200
