@@ -49,6 +49,7 @@ def user_for(page, customer, agent, staff_agent):
     return {"customer": customer, "agent": agent, "admin": staff_agent}[page]
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("page", LOGIN_PAGES)
 def test_one_password_on_many_accounts_from_one_address_is_locked_out(client, page, customer, agent, staff_agent):
     url = LOGIN_PAGES[page]

@@ -40,6 +40,7 @@ def ask(client, panel, email, ip="203.0.113.7"):
     return client.post(reverse(PANELS[panel][0]), {"email": email}, REMOTE_ADDR=ip)
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize(("panel", "account"), [(p, p) for p in PANELS], indirect=["account"])
 def test_known_and_unknown_addresses_get_the_same_answer_and_the_same_queries(
     client, panel, account, django_capture_on_commit_callbacks, eager_celery

@@ -97,6 +97,7 @@ def test_a_wrong_code_does_not_turn_two_factor_on(client, agent, frozen):
 # Signing in
 
 
+@pytest.mark.smoke
 def test_sign_in_asks_for_the_code_once_it_is_on(client, agent, frozen):
     device = give_app(agent)
     sign_in(client, agent)
@@ -135,6 +136,7 @@ def test_wrong_codes_are_throttled_even_the_right_one_must_wait(client, agent, f
     assert client.get(DASHBOARD).status_code == 200
 
 
+@pytest.mark.smoke
 def test_a_recovery_code_works_once(client, agent, frozen):
     give_app(agent)
     sign_in(client, agent)

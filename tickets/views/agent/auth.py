@@ -102,6 +102,12 @@ def preferences(request):
         "two_factor_on": two_factor.has_app(request.user),
         "recovery_codes_left": two_factor.recovery_codes_left(request.user),
         "two_factor_required": settings.HELPDESK_AGENT_2FA_REQUIRED,
-        "code_form": TwoFactorCodeForm(),
+        "code_form": _turn_off_form(),
     }
     return render(request, "agent/preferences.html", context, status=400 if form.errors else 200)
+
+
+def _turn_off_form() -> TwoFactorCodeForm:
+    form = TwoFactorCodeForm(auto_id="two-factor-%s")
+    form.fields["code"].widget.attrs.pop("autofocus", None)  # the preferences form comes first
+    return form
