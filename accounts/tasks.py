@@ -33,7 +33,7 @@ def send_password_reset(email: str, panel: str, language: str = "") -> None:
     base = urlsplit(settings.HELPDESK_BASE_URL)
     with translation.override(language or settings.LANGUAGE_CODE):
         form.save(
-            domain_override=base.netloc,
+            domain_override=base.netloc + base.path,  # the templates append the link's path
             use_https=base.scheme == "https",
             email_template_name=body_template,
             subject_template_name=subject_template,

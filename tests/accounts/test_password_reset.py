@@ -113,3 +113,10 @@ def test_the_reset_mail_is_in_the_language_the_page_was_in(
     assert len(mail.outbox) == 1
     english = "If you did not ask for this, ignore this email"
     assert english not in mail.outbox[0].body
+
+
+def test_the_link_points_at_helpdesk_base_url(client, agent, settings, queued_mail):
+    settings.HELPDESK_BASE_URL = "https://help.example.com/desk"
+    with queued_mail():
+        ask(client, "agent", agent.email)
+    assert "https://help.example.com/desk/agent/password/reset/" in mail.outbox[0].body
