@@ -268,3 +268,12 @@ def test_a_session_waiting_for_the_code_gets_through_once_the_admin_reset_it(cli
     response = client.get(VERIFY + "?next=/agent/")
     assert response.status_code == 302 and response["Location"] == "/agent/"
     assert client.get(DASHBOARD).status_code == 200
+
+
+@pytest.mark.parametrize(("method", "url"), [("get", VERIFY), ("get", SETUP), ("post", "/agent/two-factor/off/")])
+def test_the_two_factor_pages_are_for_signed_in_agents_only(client, customer, method, url):
+    anonymous = getattr(client, method)(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/agent/login/")
+    client.force_login(customer)
+    assert getattr(client, method)(url).status_code == 404
+    assert not TOTPDevice.objects.exists()
