@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts import two_factor
 from accounts.models import AccessGroup, Company, GroupGrant, Role, User
 from mailgateway.models import UndeliverableAddress
 from mailgateway.undeliverable import clear_undeliverable
@@ -68,6 +69,7 @@ class UserAdmin(AuthUserAdmin):
     autocomplete_fields = ["company"]
     filter_horizontal = ["roles", "groups", "user_permissions"]
     show_full_result_count = False
+    actions = ["reset_two_factor", "clear_undeliverable"]
     fieldsets = [
         (None, {"fields": ["username", "password", "kind"]}),
         (
@@ -106,7 +108,6 @@ class UserAdmin(AuthUserAdmin):
     ]
 
     readonly_fields = ["mail_delivery"]
-    actions = ["clear_undeliverable"]
 
     @admin.display(description=_("mail delivery"))
     def mail_delivery(self, obj):
@@ -114,7 +115,7 @@ class UserAdmin(AuthUserAdmin):
         if mark is None:
             return _("no bounce on record")
         return format_html(
-            '<span style="color:#dc3545">{}</span> {} <a href="{}">{}</a>',
+            '<span class="helpdesk-failing">{}</span> {} <a href="{}">{}</a>',
             _("undeliverable since %(date)s") % {"date": date_format(mark.created, "SHORT_DATETIME_FORMAT")},
             mark.reason,
             reverse("admin:mailgateway_undeliverableaddress_change", args=[mark.pk]),
@@ -128,6 +129,23 @@ class UserAdmin(AuthUserAdmin):
             request,
             ngettext("%(n)d undeliverable mark cleared.", "%(n)d undeliverable marks cleared.", cleared)
             % {"n": cleared},
+        )
+
+    @admin.action(description=_("Reset two-factor authentication (remove app and recovery codes)"))
+    def reset_two_factor(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            two_factor.reset(user)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor authentication was reset for %(count)d user; they sign in with the password alone "
+                "(or set it up again where it is required).",
+                "Two-factor authentication was reset for %(count)d users; they sign in with the password alone "
+                "(or set it up again where it is required).",
+                len(users),
+            )
+            % {"count": len(users)},
         )
 
     def get_inlines(self, request, obj):

@@ -1,26 +1,28 @@
-"""Login, password reset, invitation and registration forms of the customer panel."""
+"""Login (all three sign-in pages), password reset, registration and two-factor forms."""
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
 from accounts.models import User
 
+LOCKOUT_CODES = ("locked", "slow_down")
 
-class ThrottledLoginForm(AuthenticationForm):
-    """Locks a username + IP pair out for a while after repeated failures; same answer for every user."""
+
+class LoginThrottleMixin:
+    """For any AuthenticationForm: refuses while accounts.throttle says so and counts failures.
+
+    Used by the customer, agent and admin logins, so a lockout earned on one holds on all three.
+    """
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "locked": _("Too many failed attempts. Please wait %(minutes)d minutes and try again."),
         "slow_down": _("Too many failed attempts. Please wait a moment and try again."),
     }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("Email address or username")
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -42,9 +44,20 @@ class ThrottledLoginForm(AuthenticationForm):
         throttle.login_succeeded(username, ip)
         return cleaned
 
+    def is_throttled(self) -> bool:
+        return any(self.has_error(NON_FIELD_ERRORS, code) for code in LOCKOUT_CODES)
+
+
+class ThrottledLoginForm(LoginThrottleMixin, AuthenticationForm):
+    """The customer panel's login (the agent login builds on it): throttled, same answer for every user."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email address or username")
+
 
 class RateLimitedPasswordResetForm(PasswordResetForm):
-    """At most a few reset mails per address per hour; the page says the same either way.
+    """The customer panel's reset: who gets a link (the rate limit is in accounts.password_reset).
 
     Invited customers who have not yet chosen a password (no usable password) get the link too.
     """
@@ -58,11 +71,12 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
             if not user.has_usable_password():
                 yield user
 
-    def save(self, *args, **kwargs):
-        email = self.cleaned_data["email"].strip().lower()
-        if throttle.over_limit("password-reset", email, 3, 3600):
-            return
-        return super().save(*args, **kwargs)
+
+class AgentPasswordResetForm(PasswordResetForm):
+    """Only agents get a reset link from the agent panel; the answer is the same for everyone."""
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if user.is_agent)
 
 
 class RegistrationForm(forms.Form):
@@ -78,3 +92,12 @@ class RegistrationForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )

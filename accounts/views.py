@@ -10,13 +10,37 @@ from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from accounts import language, throttle
-from accounts.forms import RateLimitedPasswordResetForm, RegistrationForm, ThrottledLoginForm
+from accounts.forms import RegistrationForm, ThrottledLoginForm
 from accounts.invitations import mark_accepted, register_customer
+from accounts.password_reset import request_reset
 
 AGENT_HOME = "/agent/"
 
 
-class CustomerLoginView(auth_views.LoginView):
+class LockoutStatusMixin:
+    """For a LoginView whose form is throttled: a refused attempt during a lockout answers 429."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.is_throttled():
+            response.status_code = 429
+        return response
+
+
+class QueuedPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, but the mail is queued (accounts.tasks) and the answer is the same for everyone.
+
+    Over the rate limit nothing is queued and the page still says "check your mail".
+    """
+
+    panel = "customer"
+
+    def form_valid(self, form):
+        request_reset(email=form.cleaned_data["email"], ip=throttle.client_ip(self.request), panel=self.panel)
+        return redirect(self.get_success_url())
+
+
+class CustomerLoginView(LockoutStatusMixin, auth_views.LoginView):
     template_name = "customer/login.html"
     form_class = ThrottledLoginForm
     redirect_authenticated_user = True
@@ -55,11 +79,9 @@ def set_language(request):
     return response
 
 
-password_reset = auth_views.PasswordResetView.as_view(
+password_reset = QueuedPasswordResetView.as_view(
+    panel="customer",
     template_name="customer/password_reset.html",
-    form_class=RateLimitedPasswordResetForm,
-    email_template_name="emails/customer_password_reset.txt",
-    subject_template_name="emails/customer_password_reset_subject.txt",
     success_url=reverse_lazy("customer:password_reset_done"),
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="customer/password_reset_done.html")

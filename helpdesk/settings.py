@@ -5,6 +5,7 @@ no Redis server: `make run` on a laptop needs nothing but Python. Production set
 DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
 """
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "tickets",
     "faq",
@@ -62,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",  # agents owing the second sign-in step go to the code page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -230,6 +236,19 @@ HELPDESK_CUSTOMER_TICKETS_PER_HOUR = env_int("HELPDESK_CUSTOMER_TICKETS_PER_HOUR
 HELPDESK_CUSTOMER_TICKETS_PER_HOUR_PER_IP = env_int("HELPDESK_CUSTOMER_TICKETS_PER_HOUR_PER_IP", 30)
 HELPDESK_LOGIN_MAX_FAILURES = env_int("HELPDESK_LOGIN_MAX_FAILURES", 5)
 HELPDESK_LOGIN_LOCKOUT_MINUTES = env_int("HELPDESK_LOGIN_LOCKOUT_MINUTES", 15)
+HELPDESK_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("HELPDESK_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+HELPDESK_LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("HELPDESK_LOGIN_MAX_FAILURES_PER_ACCOUNT", 30)
+HELPDESK_PASSWORD_RESETS_PER_HOUR = env_int("HELPDESK_PASSWORD_RESETS_PER_HOUR", 3)
+HELPDESK_PASSWORD_RESETS_PER_HOUR_PER_ADDRESS = env_int("HELPDESK_PASSWORD_RESETS_PER_HOUR_PER_ADDRESS", 10)
+HELPDESK_AGENT_2FA_REQUIRED = env_bool("HELPDESK_AGENT_2FA_REQUIRED", False)
+# Reverse proxies whose X-Forwarded-For names the client (addresses or networks); empty: REMOTE_ADDR.
+HELPDESK_TRUSTED_PROXIES = env_list("HELPDESK_TRUSTED_PROXIES")
+try:
+    [ipaddress.ip_network(proxy, strict=False) for proxy in HELPDESK_TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"HELPDESK_TRUSTED_PROXIES: {exc}") from exc
+OTP_TOTP_ISSUER = env_str("HELPDESK_2FA_ISSUER", "Helpdesk")  # the name authenticator apps show
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # admin never shows a device's secret key
 
 # Security (all on when DEBUG is off; `manage.py check --deploy` is clean then)
 # Content-Security-Policy on every page (django-csp): scripts, styles, images and fonts only

@@ -1,10 +1,14 @@
 """Fixtures shared by every suite: one per role, named for what they are."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from accounts.models import Permission
+from helpdesk.celery import app
 from tests.factories import AdminFactory, AgentFactory, CompanyFactory, CustomerFactory, QueueFactory, grant
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -50,6 +54,15 @@ def send_at_once(settings, monkeypatch) -> None:
 
     use_the_outbox(settings)
     monkeypatch.setattr(outbox, "_send_after_commit", lambda mail_id: tasks.send_outgoing.apply(args=[mail_id]))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Login lockouts and rate limits count per client address in the cache, and every test client
+    is 127.0.0.1: without a clean cache, failures in one test would lock out the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -148,3 +161,19 @@ def captured_events():
 @pytest.fixture
 def db_vendor():
     return connection.vendor
+
+
+@pytest.fixture
+def queued_mail(django_capture_on_commit_callbacks):
+    """`with queued_mail():` runs what the block queued for after the commit, Celery tasks eagerly."""
+
+    @contextmanager
+    def run():
+        app.conf.task_always_eager = True
+        try:
+            with django_capture_on_commit_callbacks(execute=True) as callbacks:
+                yield callbacks
+        finally:
+            app.conf.task_always_eager = False
+
+    return run

@@ -1,16 +1,17 @@
 """Agent login, logout, password change and reset, personal preferences."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import language
-from accounts.forms import ThrottledLoginForm
+from accounts import language, two_factor
+from accounts.forms import ThrottledLoginForm, TwoFactorCodeForm
+from accounts.views import LockoutStatusMixin, QueuedPasswordResetView
 from tickets.forms.preferences import PreferencesForm
 from tickets.views.agent.base import agent_required
 
@@ -31,14 +32,7 @@ class AgentAuthenticationForm(ThrottledLoginForm):
             )
 
 
-class AgentPasswordResetForm(PasswordResetForm):
-    """Only agents get a reset link from the agent panel; the answer is the same for everyone."""
-
-    def get_users(self, email):
-        return (user for user in super().get_users(email) if user.is_agent)
-
-
-class AgentLoginView(auth_views.LoginView):
+class AgentLoginView(LockoutStatusMixin, auth_views.LoginView):
     template_name = "agent/auth/login.html"
     authentication_form = AgentAuthenticationForm
     redirect_authenticated_user = False
@@ -67,11 +61,9 @@ password_change_done = agent_required(
         extra_context={"title": gettext_lazy("Password changed"), "text": gettext_lazy("Your password was changed.")},
     )
 )
-password_reset = auth_views.PasswordResetView.as_view(
+password_reset = QueuedPasswordResetView.as_view(
+    panel="agent",
     template_name="agent/auth/form.html",
-    form_class=AgentPasswordResetForm,
-    email_template_name="agent/auth/password_reset_email.txt",
-    subject_template_name="agent/auth/password_reset_subject.txt",
     success_url=reverse_lazy("agent:password_reset_done"),
     extra_context={"title": gettext_lazy("Reset your password")},
 )
@@ -105,4 +97,17 @@ def preferences(request):
         response = redirect("agent:preferences")
         language.remember(response, form.cleaned_data["language"])
         return response
-    return render(request, "agent/preferences.html", {"form": form}, status=400 if form.errors else 200)
+    context = {
+        "form": form,
+        "two_factor_on": two_factor.has_app(request.user),
+        "recovery_codes_left": two_factor.recovery_codes_left(request.user),
+        "two_factor_required": settings.HELPDESK_AGENT_2FA_REQUIRED,
+        "code_form": _turn_off_form(),
+    }
+    return render(request, "agent/preferences.html", context, status=400 if form.errors else 200)
+
+
+def _turn_off_form() -> TwoFactorCodeForm:
+    form = TwoFactorCodeForm(auto_id="two-factor-%s")
+    form.fields["code"].widget.attrs.pop("autofocus", None)  # the preferences form comes first
+    return form
