@@ -1,0 +1,186 @@
+"""Every charset the README promises reads right: labelled, unlabelled and mislabelled.
+
+The mails are in tests/mail/charsets/ (written by its build.py); each one's subject,
+sender name, body and attachment names must come out as the sender wrote them.
+"""
+
+import pytest
+
+from mailgateway import ingest
+from mailgateway.charsets import decode, decode_header_value
+from mailgateway.parse import SUBJECT_MAX_LENGTH, parse
+from tests.mail.charsets.build import HERE, SPECIAL, UU_CONTENT, Sample, cases
+from tests.mail.helpers import make_mail
+
+CASES = cases()
+
+
+def charset_mail(name: str) -> bytes:
+    return (HERE / name).read_bytes()
+
+
+@pytest.mark.parametrize(("name", "sample"), CASES, ids=[name for name, _ in CASES])
+def test_subject_sender_body_and_filename_read_as_written(name: str, sample: Sample):
+    parsed = parse(charset_mail(name))
+
+    assert parsed.subject == sample.subject
+    assert (parsed.from_name, parsed.from_address) == (sample.name, "sender@example.org")
+    assert parsed.body_text == sample.body
+    assert [a.filename for a in parsed.attachments] == [sample.filename]
+    assert [a.content for a in parsed.attachments] == [b"file bytes"]
+
+
+@pytest.mark.parametrize("name", sorted(SPECIAL))
+def test_tricky_mail_reads_as_written(name: str):
+    expected = SPECIAL[name]
+    parsed = parse(expected.raw)
+
+    assert parsed.subject == expected.subject
+    assert parsed.from_address == expected.from_address
+    assert parsed.from_name == expected.name
+    assert expected.body in parsed.body_text
+    assert sorted(a.filename for a in parsed.attachments) == sorted(expected.filenames)
+    assert "\ufffd" not in parsed.subject + parsed.from_name + parsed.body_text
+
+
+def test_the_charsets_the_readme_promises_are_the_ones_tested():
+    readme = (HERE.parents[2] / "README.md").read_text()
+    promised = readme.split("Tested charsets:", 1)[1].split(".\n", 1)[0]
+    named = {label.strip().lower() for label in promised.replace(" and ", ", ").replace("\n", " ").split(",")}
+    assert named == {sample.label for _, sample in CASES}
+
+
+# --- the rules, one by one -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("äöüß", "iso-8859-1"),
+        ("ÄÖÜ", "ISO-8859-1"),
+        ("Grüße", "latin1"),
+        ("Ça coûte 5 €", "windows-1252"),
+        ("“Smart quotes” – and dashes…", "iso-8859-1"),
+        ("Größe ÄÖÜ äöü ß", "iso-8859-1"),
+        ("Zażółć", "iso-8859-2"),
+        ("Счёт", "koi8-r"),
+        ("Счёт", "windows-1251"),
+        ("請求書", "shift_jis"),
+        ("发票", "gb2312"),
+    ],
+)
+def test_a_label_that_decodes_is_trusted_even_for_a_few_bytes(text: str, label: str):
+    codec = {"latin1": "latin-1", "windows-1252": "cp1252", "iso-8859-1": "cp1252"}.get(label.lower(), label)
+    assert decode(text.encode(codec), label)[0] == text
+    assert decode_header_value(f"=?{label}?Q?{''.join(f'={b:02X}' for b in text.encode(codec))}?=") == text
+
+
+def test_utf8_bytes_under_a_latin1_label_are_utf8():
+    assert decode("Grüße aus München".encode(), "iso-8859-1")[0] == "Grüße aus München"
+
+
+def test_a_latin1_label_on_cyrillic_or_japanese_bytes_is_not_believed():
+    assert decode("Не работает принтер".encode("cp1251"), "iso-8859-1")[0] == "Не работает принтер"
+    assert decode("プリンターが動きません".encode("cp932"), "iso-8859-1")[0] == "プリンターが動きません"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("プリンターが動きません", "iso-2022-jp"), ("Привет, мир", "utf-7"), ("打印机坏了", "hz")],
+)
+def test_seven_bit_charsets_are_decoded_by_their_label_not_returned_as_ascii(text: str, label: str):
+    data = text.encode(label)
+    assert data.isascii()
+    assert decode(data, label)[0] == text
+    b_word = __import__("base64").b64encode(data).decode()
+    assert decode_header_value(f"Re: =?{label}?B?{b_word}?= (2)") == f"Re: {text} (2)"
+
+
+def test_utf8_with_one_broken_byte_is_read_as_utf8_not_guessed():
+    data = "Привет, это почти правильный UTF-8 текст".encode() + b"\xd0"
+    assert decode(data, "utf-8")[0] == "Привет, это почти правильный UTF-8 текст\ufffd"
+
+
+def test_unknown_charset_in_an_encoded_word_is_recovered():
+    word = "=?x-unknown?B?" + __import__("base64").b64encode("Счёт за октябрь".encode("cp1251")).decode() + "?="
+    assert decode_header_value(word) == "Счёт за октябрь"
+
+
+def test_a_long_subject_is_cut_with_an_ellipsis_at_the_models_limit():
+    parsed = parse(make_mail(subject="Ä" * 300 + " " + "b" * 400))
+    assert len(parsed.subject) == SUBJECT_MAX_LENGTH and parsed.subject.endswith("…")
+    assert parse(make_mail(subject="ü" * 499)).subject == "ü" * 499
+
+
+def test_parse_is_pure_and_needs_no_database():
+    """No django_db mark here: any query would fail the test."""
+    for name, _ in CASES:
+        parse(charset_mail(name))
+
+
+# --- through the gateway: what agents and customers see --------------------------------------
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def imported(raw: bytes):
+    record = ingest.receive(raw, source="pipe")
+    assert record.status == "imported", record.error
+    return record.ticket
+
+
+@pytest.mark.django_db
+def test_iso_2022_jp_mail_gets_a_japanese_title_body_filename_and_acknowledgement(queue, mailoutbox, on_commit):
+    with on_commit():
+        ticket = imported(charset_mail("iso-2022-jp_labelled.eml"))
+    article = ticket.articles.get()
+    assert ticket.title == "プリンターが動きません"
+    assert article.body_text.startswith("お世話になっております。")
+    assert [a.filename for a in article.attachments.all()] == ["請求書.pdf"]
+    [ack] = [m for m in mailoutbox if m.to == ["sender@example.org"]]
+    assert "プリンターが動きません" in ack.subject and "\x1b" not in ack.subject
+
+
+@pytest.mark.django_db
+def test_raw_russian_subject_in_a_mail_whose_body_says_latin1_is_russian(queue):
+    ticket = imported(charset_mail("raw_russian_subject_latin1_body.eml"))
+    assert ticket.title == "Счёт за октябрь не оплачен"
+    assert ticket.customer.get_full_name() == "Иван Петров"
+    assert "Grüße aus Köln" in ticket.articles.get().body_text
+
+
+@pytest.mark.django_db
+def test_bad_iso_2022_jp_filename_parameter_does_not_reject_the_mail(queue):
+    ticket = imported(charset_mail("bad_rfc2231_iso2022jp.eml"))
+    article = ticket.articles.get()
+    assert ticket.title == "見積書"
+    assert [a.filename for a in article.attachments.all()] == ["見積書.pdf"]
+
+
+@pytest.mark.django_db
+def test_uuencoded_block_in_the_text_becomes_an_attachment(queue):
+    article = imported(charset_mail("uuencode_inline.eml")).articles.get()
+    attachment = article.attachments.get()
+    assert attachment.filename == "server log.txt"
+    assert attachment.stored.file.open("rb").read() == UU_CONTENT
+    assert "begin 644" not in article.body_text and "Here is the log." in article.body_text
+
+
+@pytest.mark.django_db
+def test_multipart_without_boundary_is_read_as_its_text(queue):
+    article = imported(charset_mail("no_boundary.eml")).articles.get()
+    assert article.body_text == "Der Text ist trotzdem lesbar: Grüße."
+    assert article.attachments.count() == 0
+
+
+@pytest.mark.django_db
+def test_long_subject_keeps_500_characters_and_the_title_is_cut_with_an_ellipsis(queue):
+    subject = "Drucker " * 80
+    ticket = imported(make_mail(subject=subject))
+    article = ticket.articles.get()
+    assert article.subject == subject.strip()[:499].rstrip() + "…"
+    assert len(ticket.title) <= 255 and ticket.title.endswith("…")
+    assert ticket.title[:-1].rstrip() == subject[: len(ticket.title) - 1].rstrip()
