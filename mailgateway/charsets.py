@@ -27,6 +27,7 @@ The rules, in order (`decode`):
 """
 
 import codecs
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -34,6 +35,8 @@ from functools import lru_cache
 
 from charset_normalizer import from_bytes
 from charset_normalizer.constant import FREQUENCIES
+
+log = logging.getLogger(__name__)
 
 DETECT_LIMIT = 200_000  # bytes handed to charset-normalizer
 SCORE_LIMIT = 4_000  # bytes of a sample scored per candidate charset
@@ -100,8 +103,18 @@ _CANDIDATES = tuple(
         "cp932", "euc_jp", "gb18030", "cp950", "big5hkscs", "cp949",
     )
 )  # fmt: skip
+_CHINESE = {_name(c) for c in ("gb2312", "gbk", "gb18030", "big5", "cp950", "big5hkscs", "hz")}
+_KANA = re.compile("[\u3041-\u3096\u30a1-\u30fa]")
+# How common each charset is in mail, as a small head start when the evidence is thin.
+_PRIOR = {
+    _name(c): prior
+    for c, prior in {
+        "cp1252": 0.45, "iso8859-15": 0.4, "cp1251": 0.2, "koi8-r": 0.15, "cp1250": 0.15, "iso8859-2": 0.15,
+        "cp932": 0.15, "euc_jp": 0.15, "gb18030": 0.15, "cp950": 0.15, "cp949": 0.15, "koi8-u": 0.1,
+    }.items()
+}  # fmt: skip
 # Windows-1252 leaves these undefined: in a Latin-labelled text they are C1 control codes.
-_C1_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+_C1_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
 
 def codec_for(label: str | None) -> str | None:
@@ -167,7 +180,15 @@ def decode_bytes(data: bytes, charset: str | None, *, header: bool = False, cont
 
 
 def decode(data: bytes, label: str | None, context: Context | None = None) -> tuple[str, str | None]:
-    """(text, codec used): see the rules in the module's docstring."""
+    """(text, codec used): see the rules in the module's docstring. Never raises."""
+    try:
+        return _decode(data, label, context)
+    except Exception:  # a bug here must not cost a mail: read it as UTF-8 with marks
+        log.exception("charset decoding failed; reading as UTF-8")
+        return data.decode("utf-8", errors="replace"), "utf-8"
+
+
+def _decode(data: bytes, label: str | None, context: Context | None) -> tuple[str, str | None]:
     codec = codec_for(label)
     if not data:
         return "", codec
@@ -185,7 +206,9 @@ def decode(data: bytes, label: str | None, context: Context | None = None) -> tu
             return _iso2022_lenient(data), _ISO2022_JP[0]
         return data.decode("ascii"), codec or "ascii"
     if _is_utf8_text(data):
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
+        if codec in (None, "utf-8") or not _marks(text[:CHECK_LIMIT])[0]:
+            return text, "utf-8"
     if codec is None and context is not None:
         codec = codec_for(context.hint)
     corrected = context.corrections.get(codec) if context is not None and codec else None
@@ -252,7 +275,7 @@ def _is_utf8_text(data: bytes) -> bool:
 
 def _mostly_utf8(data: bytes) -> bool:
     """UTF-8 with a few broken bytes (a cut character): better read as UTF-8 with a mark than guessed."""
-    text = data.decode("utf-8", errors="replace")
+    text = data[:CHECK_LIMIT].decode("utf-8", errors="replace")
     broken = text.count("\ufffd")
     return sum(1 for ch in text if ord(ch) > 127) >= 5 * broken
 
@@ -261,7 +284,7 @@ _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 
 
 def _latin_implausible(data: bytes) -> bool:
-    if any(byte in _C1_UNDEFINED for byte in data):
+    if _C1_UNDEFINED.search(data, 0, CHECK_LIMIT):
         return True
     high = in_runs = runs = 0
     for match in _HIGH_RUN.finditer(data[:CHECK_LIMIT]):
@@ -343,6 +366,7 @@ _EAST_ASIAN = {"HAN", "KANA", "HANGUL"}
 _LONGEST_WORD = 30
 _INSIDE_WORDS = set("\u00ad\u00b7\u2019\u2018\u02bc\u0387\u2027\u200b\u200c\u200d")
 _BAD_CONTROL = {"Cc", "Cn", "Co", "Cs"}
+_GLUE_OK = set("°©®™€£№§")  # symbols real text writes next to letters (20°C, ©Acme, №5)
 
 
 @lru_cache(maxsize=8192)
@@ -419,6 +443,9 @@ def _marks(text: str) -> tuple[float, int, Counter]:
                 continue
             if _is_rare_char(ch):
                 marks += 1
+            glued = word.length or index + 1 < length and text[index + 1].isalpha()
+            if glued and category in ("So", "Sc", "Sm") and ch not in _GLUE_OK:
+                marks += 1  # a drawing or other symbol glued to a word
             if category[0] not in "LM":
                 if (
                     category[0] in "SNP"
@@ -453,12 +480,10 @@ def _marks(text: str) -> tuple[float, int, Counter]:
     return marks, nonascii, letters
 
 
-def score(text: str) -> float:
-    """How much `text` reads like a human language (per non-ASCII character; higher is better)."""
+def score(text: str, evidence: int = 0) -> float:
+    """How much `text` reads like a human language, per byte of `evidence` (its 8-bit bytes); higher is better."""
     marks, nonascii, letters = _marks(text)
-    if not nonascii:
-        return -marks
-    return (_coherence(letters) - 2 * marks) / nonascii
+    return (_coherence(letters) - 2 * marks) / max(evidence or nonascii, 1)
 
 
 _ALPHABETIC = {"LATIN", "CYRILLIC", "GREEK", "HEBREW", "ARABIC", "THAI"}
@@ -475,7 +500,7 @@ def _coherence(letters: Counter) -> float:
             if weight is not None:
                 points += weight * count
             elif letter in foreign:
-                points -= 0.5 * count
+                points -= count
         best = max(best, points)
     return best
 
@@ -494,6 +519,8 @@ def _best(data: bytes, context: Context | None, labelled: tuple[str, str] | None
     best: tuple[float, str] | None = None
     seen = set()
     runs = [m.end() - m.start() for m in _HIGH_RUN.finditer(sample)]
+    high = sum(runs)
+    thin = 4 / max(high, 4)  # the prior counts fully for a few bytes, less and less with more evidence
     paired = len(runs) >= 3 and all(length % 2 == 0 for length in runs)
     for rank, codec in enumerate(order):
         if codec in seen or codec in _SEVEN_BIT:
@@ -502,7 +529,10 @@ def _best(data: bytes, context: Context | None, labelled: tuple[str, str] | None
         text = _strict(sample, codec)
         if text is None:
             continue
-        value = score(text) - rank * 0.001 + (0.15 if rank == 0 and labelled else 0.0)
+        value = score(text, high) + _PRIOR.get(codec, 0.0) * thin - rank * 0.001
+        value += 0.15 if rank == 0 and labelled else 0.0
+        if codec in _CHINESE:
+            value -= 2 * len(_KANA.findall(text)) / max(high, 1)  # Chinese charsets have kana; Chinese text does not
         if paired and len(text) == len(sample):
             value -= 0.5  # every 8-bit run has an even length: the text is in a double-byte charset
         if best is None or value > best[0]:
@@ -516,16 +546,18 @@ def _best(data: bytes, context: Context | None, labelled: tuple[str, str] | None
 
 
 def _sample(data: bytes) -> bytes:
-    """At most SCORE_LIMIT bytes around the 8-bit text, cut at a line end so no character is split."""
+    """At most SCORE_LIMIT bytes from the first 8-bit text, cut at spaces or line ends.
+
+    No multibyte charset uses a space or a line end inside a character, so every reading of
+    the sample is a reading of whole characters.
+    """
     if len(data) <= SCORE_LIMIT:
         return data
-    start = max(0, _HIGH_RUN.search(data).start() - 200)
+    start = _HIGH_RUN.search(data).start()
+    start = max(data.rfind(b"\n", 0, start), data.rfind(b" ", 0, start)) + 1
     cut = data[start : start + SCORE_LIMIT]
-    end = cut.rfind(b"\n")
-    if end > SCORE_LIMIT // 2:
-        cut = cut[:end]
-    first = cut.find(b"\n") if start else -1
-    return cut[first + 1 :] if 0 <= first < len(cut) // 2 else cut
+    end = max(cut.rfind(b"\n"), cut.rfind(b" "))
+    return cut[:end] if end > 0 else cut
 
 
 # --- RFC 2047 --------------------------------------------------------------------------------

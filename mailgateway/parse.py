@@ -191,7 +191,7 @@ def _param_text(value, context: Context) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = one_line(name).replace("/", "_").replace("\\", "_").strip(". ")
+    name = one_line(name).replace("/", "_").replace("\\", "_").strip()
     return cut(name, 200)
 
 
@@ -200,18 +200,20 @@ _UU_CTE = {"x-uuencode", "uuencode", "x-uue", "uue"}
 
 
 def _uudecode(lines: list[str]) -> bytes | None:
+    """The bytes of uuencoded lines, or None when a line is not uuencoding (then the text is left alone)."""
     out = bytearray()
     for line in lines:
         line = line.rstrip("\r\n")
-        if not line or line in ("`", " "):
+        if not line.strip() or line == "`":
             continue
+        count = (ord(line[0]) - 32) & 63
+        expected = 1 + -(-count // 3) * 4
+        if not expected - 4 <= len(line) <= expected + 2:  # trailing spaces may be lost; a check char added
+            return None
         try:
-            out += binascii.a2b_uu(line)
+            out += binascii.a2b_uu(line[:expected].ljust(expected))
         except binascii.Error:
-            try:  # trailing garbage some encoders add
-                out += binascii.a2b_uu(line[: ((ord(line[0]) - 32) & 63) * 4 // 3 + 1 + 3])
-            except (binascii.Error, IndexError):
-                return None
+            return None
     return bytes(out)
 
 

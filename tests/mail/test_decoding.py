@@ -15,6 +15,14 @@ from tests.mail.helpers import make_mail
 CASES = cases()
 
 
+def _encodes(text: str, charset: str) -> bool:
+    try:
+        text.encode(charset)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def charset_mail(name: str) -> bytes:
     return (HERE / name).read_bytes()
 
@@ -75,6 +83,34 @@ def test_a_label_that_decodes_is_trusted_even_for_a_few_bytes(text: str, label: 
     assert decode_header_value(f"=?{label}?Q?{''.join(f'={b:02X}' for b in text.encode(codec))}?=") == text
 
 
+TEXTS = [
+    "Sehr geehrte Damen und Herren, die Größe stimmt nicht. Grüße aus Köln",
+    "Fußgängerübergänge",
+    "© 2026 Müller GmbH ® · 20 °C ± 2 – “quoted” ‘single’",
+    "Bonjour, je n'arrive pas à me connecter. L'œuvre coûte 15 €. Merci, Hélène",
+    "¿Dónde está mi pedido? Gracias, Íñigo",
+    "Não consigo acessar o sistema. Obrigado, João",
+    "Hej! Jag kan inte logga in. Hälsningar, Åsa Öberg – blåbærsyltetøy",
+    "Árvíztűrő tükörfúrógép",
+    "Dzień dobry, proszę o pomoc. Zażółć gęślą jaźń",
+    "Příliš žluťoučký kůň úpěl ďábelské ódy",
+    "Здравствуйте! Не могу войти в систему, пароль не подходит. Ёжик",
+    "Добрий день! Не працює принтер. Дякую, Ґрета. Їжак",
+    "Γεια σας, ο εκτυπωτής δεν λειτουργεί. Ευχαριστώ",
+    "Merhaba, yazıcı çalışmıyor. Teşekkürler, Ayşe",
+]
+SINGLE_BYTE = [
+    "iso-8859-1", "windows-1252", "iso-8859-15", "iso-8859-2", "windows-1250", "windows-1251", "koi8-r",
+    "koi8-u", "iso-8859-5", "iso-8859-7", "windows-1253", "iso-8859-9", "windows-1254", "windows-1257", "cp866",
+]  # fmt: skip
+LABELLED = [(t, c) for t in TEXTS for c in SINGLE_BYTE if _encodes(t, c) and not t.encode(c).isascii()]
+
+
+@pytest.mark.parametrize(("text", "label"), LABELLED)
+def test_text_in_the_charset_it_names_reads_unchanged(text: str, label: str):
+    assert decode(text.encode(label), label)[0] == text
+
+
 def test_utf8_bytes_under_a_latin1_label_are_utf8():
     assert decode("Grüße aus München".encode(), "iso-8859-1")[0] == "Grüße aus München"
 
@@ -82,6 +118,32 @@ def test_utf8_bytes_under_a_latin1_label_are_utf8():
 def test_a_latin1_label_on_cyrillic_or_japanese_bytes_is_not_believed():
     assert decode("Не работает принтер".encode("cp1251"), "iso-8859-1")[0] == "Не работает принтер"
     assert decode("プリンターが動きません".encode("cp932"), "iso-8859-1")[0] == "プリンターが動きません"
+
+
+def test_c1_control_codes_under_a_latin1_label_mean_another_charset():
+    """0x9D is undefined in Windows-1252 (a C1 control in ISO-8859-1): the Czech ť of Windows-1250."""
+    assert decode("Žluťoučký kůň".encode("cp1250"), "iso-8859-1")[0] == "Žluťoučký kůň"
+
+
+def test_koi8_r_label_on_windows_1251_text_is_corrected_by_the_case_of_its_letters():
+    text = "Добрый день! Не печатает принтер в бухгалтерии."
+    assert decode(text.encode("cp1251"), "koi8-r")[0] == text
+
+
+@pytest.mark.parametrize(
+    ("text", "charset"),
+    [
+        (t, c)
+        for t in TEXTS[:12]
+        for c in ("windows-1252", "iso-8859-2", "windows-1251", "koi8-r")
+        if _encodes(t, c) and not t.encode(c).isascii()
+    ]
+    + [("お世話になっております。請求書の件でご連絡いたしました。", c) for c in ("cp932", "euc-jp")]
+    + [("您好，我们的打印机不能正常工作，请尽快派人来修理。谢谢！", "gbk")]
+    + [("您好，我們的印表機無法正常工作，請盡快派人來修理。謝謝！", "big5")],
+)
+def test_unlabelled_sentences_are_recognised(text: str, charset: str):
+    assert decode(text.encode(charset), None)[0] == text
 
 
 @pytest.mark.parametrize(
