@@ -16,8 +16,9 @@ The rules, in order (`decode`):
    its 8-bit bytes stand in runs of three or more: Latin-script
    languages put at most two accented letters side by side, while Cyrillic, Greek, Hebrew,
    Arabic and CJK text in an 8-bit charset is made of such runs (at least two runs and
-   eight bytes: "ÄÖÜ" alone is no evidence). A doubted label is kept unless another
-   reading scores clearly better.
+   eight bytes: "ÄÖÜ" alone is no evidence; four bytes in one run are enough when the
+   label is only borrowed from the body for a raw header). A doubted label is kept unless
+   another reading scores clearly better.
 4. Without a usable label, the message's own hint (the charset its text part really used)
    is tried like a label; then the candidates are scored: the charset detected over all
    of the message's 8-bit text taken together (charset-normalizer, the fallback), then a
@@ -93,6 +94,7 @@ _SUPERSETS = {
 _SEVEN_BIT = {_name(c) for c in ("iso2022_jp", "iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_2004", "iso2022_jp_3")}
 _SEVEN_BIT |= {_name(c) for c in ("iso2022_jp_ext", "iso2022_kr", "utf-7", "hz")}
 _LATIN = {_name(c) for c in ("ascii", "latin-1", "cp1252", "iso8859-15")}
+_READ_AS_1252 = {_name(c) for c in ("ascii", "latin-1")}
 _ISO2022_JP = tuple(_name(c) for c in ("iso2022_jp", "iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_2004"))
 # The legacy charsets tried, in this order, when nothing better is known.
 _CANDIDATES = tuple(
@@ -209,7 +211,8 @@ def _decode(data: bytes, label: str | None, context: Context | None) -> tuple[st
         text = data.decode("utf-8")
         if codec in (None, "utf-8") or not _marks(text[:CHECK_LIMIT])[0]:
             return text, "utf-8"
-    if codec is None and context is not None:
+    borrowed = codec is None and context is not None and bool(context.hint)
+    if borrowed:  # no label of its own: the charset the message's text uses, on weaker trust
         codec = codec_for(context.hint)
     corrected = context.corrections.get(codec) if context is not None and codec else None
     if corrected:  # this message's text showed that its sender means `corrected` by this label
@@ -217,10 +220,13 @@ def _decode(data: bytes, label: str | None, context: Context | None) -> tuple[st
         if text is not None and not _doubtful(data, corrected, text):
             return text, corrected
     if codec is not None and codec not in _SEVEN_BIT:
-        for candidate in (codec, *_SUPERSETS.get(codec, ())):
+        readings = (codec, *_SUPERSETS.get(codec, ()))
+        if codec in _READ_AS_1252:  # WHATWG: these labels mean Windows-1252 (ISO-8859-1 only where it is undefined)
+            readings = ("cp1252", codec, "iso8859-1")
+        for candidate in readings:
             text = _strict(data, candidate)
             if text is not None:
-                if not _doubtful(data, codec, text):
+                if not _doubtful(data, codec, text, borrowed=borrowed):
                     return text, candidate
                 return _best(data, context, labelled=(candidate, text))
         if codec == "utf-8" and _mostly_utf8(data):
@@ -283,7 +289,7 @@ def _mostly_utf8(data: bytes) -> bool:
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 
 
-def _latin_implausible(data: bytes) -> bool:
+def _latin_implausible(data: bytes, *, borrowed: bool = False) -> bool:
     if _C1_UNDEFINED.search(data, 0, CHECK_LIMIT):
         return True
     high = in_runs = runs = 0
@@ -293,11 +299,13 @@ def _latin_implausible(data: bytes) -> bool:
         if length >= 3:
             in_runs += length
             runs += 1
+    if borrowed:  # a label borrowed from the body is weaker evidence than the text's own
+        return in_runs >= 4 and 2 * in_runs > high
     return runs >= 2 and in_runs >= 8 and 2 * in_runs > high
 
 
-def _doubtful(data: bytes, codec: str, text: str) -> bool:
-    if codec in _LATIN and _latin_implausible(data):
+def _doubtful(data: bytes, codec: str, text: str, *, borrowed: bool = False) -> bool:
+    if codec in _LATIN and _latin_implausible(data, borrowed=borrowed):
         return True
     return _marks(text[:CHECK_LIMIT])[0] > 0
 

@@ -142,8 +142,12 @@ def cut(text: str, limit: int) -> str:
 
 
 def _addresses(values: list[str], context: Context | None = None) -> list[tuple[str, str]]:
+    pairs = email.utils.getaddresses(values)
+    if not any("@" in address for _, address in pairs) and any("=?" in value for value in values):
+        # some mailers encode the whole mailbox, address included, as one encoded word
+        pairs = email.utils.getaddresses([decode_header_value(value, context) for value in values])
     result = []
-    for name, address in email.utils.getaddresses(values):
+    for name, address in pairs:
         address = address.strip().strip("<>")
         if "@" in address and len(address) <= 254:
             result.append((one_line(decode_header_value(name, context)).strip("\"' "), address.lower()))
@@ -224,9 +228,11 @@ def extract_uuencoded(text: str) -> tuple[str, list[FileInput]]:
         return text, files
     kept: list[str] = []
     position = 0
-    for match in _UU_BEGIN.finditer(text):
+    for tried, match in enumerate(_UU_BEGIN.finditer(text)):
         if match.start() < position:
             continue
+        if tried >= 100:
+            break
         end = re.compile(r"^end[ \t]*\r?$", re.MULTILINE).search(text, match.end())
         if end is None:
             break

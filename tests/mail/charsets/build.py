@@ -381,6 +381,18 @@ SPECIAL = {
         name="Иван Петров",
         body=DE_BODY,
     ),
+    # A one-word raw subject is enough when the body's Latin label plainly does not fit it.
+    "raw_short_russian_subject_latin1_body.eml": Special(
+        simple([b"From: " + ADDRESS, b"Subject: " + "Привет".encode("cp1251")], DE_BODY.encode("latin-1")),
+        subject="Привет",
+        body=DE_BODY,
+    ),
+    # ... while umlauts side by side in a raw subject stay German.
+    "raw_umlaut_run_subject_latin1_body.eml": Special(
+        simple([b"From: " + ADDRESS, b"Subject: " + "ÄÖÜ: Größe prüfen".encode("latin-1")], DE_BODY.encode("latin-1")),
+        subject="ÄÖÜ: Größe prüfen",
+        body=DE_BODY,
+    ),
     # The same subject, with a Russian body that is also windows-1251 but says ISO-8859-1.
     "raw_russian_subject_mislabelled_body.eml": Special(
         simple([b"From: " + ADDRESS, b"Subject: " + RU_SUBJECT.encode("cp1251")], RU_BODY.encode("cp1251")),
@@ -539,6 +551,14 @@ SPECIAL = {
         name="Анна",
         body="Hello.",
         from_address="anna@example.org",
+    ),
+    # The whole mailbox, address included, in one encoded word.
+    "encoded_mailbox.eml": Special(
+        simple([b"From: " + ew("Jürgen Müller <jm@example.de>", "utf-8"), b"Subject: mailbox"], b"Hello.\n"),
+        subject="mailbox",
+        name="Jürgen Müller",
+        body="Hello.",
+        from_address="jm@example.de",
     ),
     # Encoded line breaks and Unicode separators in a subject fold to spaces.
     "subject_line_breaks.eml": Special(
