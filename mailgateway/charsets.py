@@ -39,9 +39,9 @@ from charset_normalizer.constant import FREQUENCIES
 
 log = logging.getLogger(__name__)
 
-DETECT_LIMIT = 200_000  # bytes handed to charset-normalizer
-SCORE_LIMIT = 4_000  # bytes of a sample scored per candidate charset
-CHECK_LIMIT = 20_000  # characters of a decoded text checked for the marks of a wrong reading
+DETECT_LIMIT = 64_000  # bytes handed to charset-normalizer
+SCORE_LIMIT = 1_500  # bytes of a sample scored per candidate charset
+CHECK_LIMIT = 4_000  # characters of a decoded text checked for the marks of a wrong reading
 
 # Labels seen in real mail that Python does not know, or knows as a narrower charset.
 _ALIASES = {
@@ -266,12 +266,8 @@ def _strict(data: bytes, codec: str) -> str | None:
         return None
 
 
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
-
-
 def _is_utf8_text(data: bytes) -> bool:
-    if not _UTF8_MULTIBYTE.search(data):
-        return False
+    """Valid UTF-8 (the caller knows the bytes are not all ASCII, so some sequence is multibyte)."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -449,7 +445,7 @@ def _marks(text: str) -> tuple[float, int, Counter]:
                 continue
             if ch in _INSIDE_WORDS or category == "Cf":
                 continue
-            if _is_rare_char(ch):
+            if (code >= 0x3400 or code == 0xA4) and _is_rare_char(ch):
                 marks += 1
             glued = word.length or index + 1 < length and text[index + 1].isalpha()
             if glued and category in ("So", "Sc", "Sm") and ch not in _GLUE_OK:
