@@ -566,6 +566,7 @@ def _sample(data: bytes) -> bytes:
 
 # --- RFC 2047 --------------------------------------------------------------------------------
 
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n\u2028\u2029\u0085\x0b\x0c]+[ \t]*")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,60})\?([QqBb])\?([^?]*?)\?=")
 
 
@@ -612,4 +613,4 @@ def decode_header_value(value: str, context: Context | None = None) -> str:
         position = match.end()
     flush()
     out.append(value[position:])
-    return "".join(out)
+    return _LINE_BREAKS.sub(" ", "".join(out))  # a header is one line, whatever its words encoded
