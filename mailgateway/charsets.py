@@ -93,6 +93,8 @@ _SUPERSETS = {
 }
 _SEVEN_BIT = {_name(c) for c in ("iso2022_jp", "iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_2004", "iso2022_jp_3")}
 _SEVEN_BIT |= {_name(c) for c in ("iso2022_jp_ext", "iso2022_kr", "utf-7", "hz")}
+# Decoded by their label first too: their text may be all ASCII bytes (and NULs).
+_SEVEN_BIT |= {_name(c) for c in ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")}
 _LATIN = {_name(c) for c in ("ascii", "latin-1", "cp1252", "iso8859-15")}
 _READ_AS_1252 = {_name(c) for c in ("ascii", "latin-1")}
 _ISO2022_JP = tuple(_name(c) for c in ("iso2022_jp", "iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_2004"))

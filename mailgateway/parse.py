@@ -298,7 +298,7 @@ class _Reader:
         self.context.hint = next((t.label for t in texts if codec_for(t.label) not in (None, "ascii")), None)
         for item in texts:
             text, item.codec = decode(item.data, item.label, self.context)
-            item.text = text.replace("\x00", "").replace("\r\n", "\n")
+            item.text = text.replace("\x00", "").replace("\r\n", "\n").removeprefix("\ufeff")
             label = codec_for(item.label)
             if label and item.codec and not item.data.isascii() and not same_charset(label, item.codec):
                 self.context.corrections[label] = item.codec

@@ -246,3 +246,20 @@ def test_long_subject_keeps_500_characters_and_the_title_is_cut_with_an_ellipsis
     assert article.subject == subject.strip()[:499].rstrip() + "…"
     assert len(ticket.title) <= 255 and ticket.title.endswith("…")
     assert ticket.title[:-1].rstrip() == subject[: len(ticket.title) - 1].rstrip()
+
+
+def test_utf16_body_is_decoded_by_its_label_and_a_byte_order_mark_is_dropped():
+    raw = (
+        b"From: a@example.org\r\nSubject: utf-16\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/plain; charset=utf-16\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + __import__("base64").b64encode("Hello – Привет".encode("utf-16"))
+        + b"\r\n"
+    )
+    assert parse(raw).body_text == "Hello – Привет"
+    bom = b"From: a@example.org\r\nSubject: bom\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\xef\xbb\xbfHallo\r\n"
+    assert parse(bom).body_text == "Hallo"
+
+
+def test_the_quarantine_list_subject_is_one_line_too():
+    raw = b"From: a@example.org\r\nSubject: =?utf-8?Q?one=0D=0Atwo=E2=80=A8three?=\r\n\r\nx\r\n"
+    assert ingest.parse_head(raw)["subject"] == "one two three"
