@@ -2,29 +2,36 @@
 
 The rules, in order (`decode`):
 
-1. A 7-bit charset (ISO-2022-JP, UTF-7, HZ) is decoded by its label: its text is all ASCII
-   bytes, so "it is ASCII" proves nothing. Unlabelled ASCII with ISO-2022 escape sequences
-   is ISO-2022-JP.
-2. Bytes that are valid UTF-8 and hold at least one multibyte sequence are UTF-8, whatever
-   the label says (other charsets practically never form valid UTF-8 sequences by chance).
-3. A declared charset is trusted when the bytes decode under it (or under its usual
-   superset: GB2312 -> GB18030, Big5 -> CP950, Shift_JIS -> CP932, ISO-8859-1/US-ASCII ->
-   Windows-1252, ...) and the label is not *doubted*. A label is doubted when its reading
-   has control, unassigned or private-use characters, a symbol in the middle of a word, or
-   a capital letter after a small one inside a word. A Latin label (US-ASCII, ISO-8859-1,
-   Windows-1252, ISO-8859-15) decodes any bytes at all, so it is also doubted when most of
-   its 8-bit bytes stand in runs of three or more: Latin-script
-   languages put at most two accented letters side by side, while Cyrillic, Greek, Hebrew,
-   Arabic and CJK text in an 8-bit charset is made of such runs (at least two runs and
-   eight bytes: "ÄÖÜ" alone is no evidence; four bytes in one run are enough when the
-   label is only borrowed from the body for a raw header). A doubted label is kept unless
-   another reading scores clearly better.
-4. Without a usable label, the message's own hint (the charset its text part really used)
-   is tried like a label; then the candidates are scored: the charset detected over all
-   of the message's 8-bit text taken together (charset-normalizer, the fallback), then a
-   fixed list of the legacy charsets mail is written in. The score rewards letters that are
-   frequent in some language and punishes the marks of a wrong reading (controls, mixed
-   scripts or case inside a word, symbols inside words, endless words).
+1. A 7-bit charset (ISO-2022-JP, UTF-7, HZ; and UTF-16/32) is decoded by its label: its
+   text may be all ASCII bytes, so "it is ASCII" proves nothing. Unlabelled ASCII with
+   ISO-2022 escape sequences is ISO-2022-JP (read leniently when an escape is broken).
+2. Bytes that are valid UTF-8 (and not all ASCII) are UTF-8 when they have no label, or
+   when their UTF-8 reading is clean (see "doubted"): other charsets practically never
+   form valid UTF-8 sequences by chance.
+3. A declared charset is trusted when the bytes decode under it (or under what mailers
+   mean by it: GB2312 -> GB18030, Big5 -> CP950, Shift_JIS -> CP932, ISO-8859-1 and
+   US-ASCII -> Windows-1252, ...) and the label is not *doubted*. A label is doubted when
+   its reading has control, unassigned or private-use characters, a symbol glued to or
+   inside a word, or a capital letter after a small one inside a word. A Latin label
+   (US-ASCII, ISO-8859-1, Windows-1252, ISO-8859-15) decodes any bytes at all, so it is
+   also doubted when the bytes hold C1 control codes (0x81, 0x8D, 0x8F, 0x90, 0x9D:
+   undefined in Windows-1252, never in real text) or when most of its 8-bit bytes stand
+   in runs of three or more: Latin-script languages put at most two accented letters
+   side by side, while Cyrillic, Greek, Hebrew, Arabic and CJK text in an 8-bit charset is
+   made of such runs (at least two runs and eight bytes: "ÄÖÜ" alone is no evidence; one
+   run of four bytes is enough when the label is only borrowed from the body for a raw
+   header). A doubted label is kept unless another reading scores better (the label's
+   own reading has a head start).
+4. A label that the message's own text showed to be wrong (its body said ISO-8859-1 but
+   read as Windows-1250) means the corrected charset everywhere else in that message.
+5. Without a usable label, the charset the message's text part really used is tried like
+   a label; then the candidates are scored: the charset detected over all of the
+   message's 8-bit text taken together (charset-normalizer, the fallback), then a fixed
+   list of the legacy charsets mail is written in. The score, per 8-bit byte, rewards
+   letters frequent in one language and punishes letters foreign to it and the marks of
+   a wrong reading (controls, mixed scripts or case inside a word, glued symbols, endless
+   words, kana read from a Chinese charset); a small prior for the common charsets, which
+   fades as the evidence grows, settles a sample of a few bytes.
 """
 
 import codecs
@@ -132,10 +139,6 @@ def codec_for(label: str | None) -> str | None:
         return _name(_ALIASES.get(label, label))
     except LookupError:
         return None
-
-
-def is_seven_bit(codec: str | None) -> bool:
-    return codec in _SEVEN_BIT
 
 
 def same_charset(label: str, codec: str) -> bool:
