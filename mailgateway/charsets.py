@@ -150,14 +150,14 @@ class Context:
     """What the whole message tells about charsets: its text part's charset and all its 8-bit bytes."""
 
     def __init__(self, samples=(), hint: str | None = None):
-        self.samples: list[bytes] = [s for s in samples if s and not s.isascii()]
+        self.samples: list[bytes] = [s[:DETECT_LIMIT] for s in samples if s and not s.isascii()]
         self.hint = hint
         self.corrections: dict[str, str] = {}  # label -> the charset this message really means by it
         self._guess: str | None | bool = False
 
     def add(self, data: bytes) -> None:
         if data and not data.isascii():
-            self.samples.append(data)
+            self.samples.append(data[:DETECT_LIMIT])
             self._guess = False
 
     @property
@@ -525,7 +525,7 @@ def _best(data: bytes, context: Context | None, labelled: tuple[str, str] | None
     elif len(data) > 64:
         order += [c for c in (detect(data),) if c]
     order += _CANDIDATES
-    best: tuple[float, str] | None = None
+    scored: list[tuple[float, int, str]] = []
     seen = set()
     runs = [m.end() - m.start() for m in _HIGH_RUN.finditer(sample)]
     high = sum(runs)
@@ -544,13 +544,14 @@ def _best(data: bytes, context: Context | None, labelled: tuple[str, str] | None
             value -= 2 * len(_KANA.findall(text)) / max(high, 1)  # Chinese charsets have kana; Chinese text does not
         if paired and len(text) == len(sample):
             value -= 0.5  # every 8-bit run has an even length: the text is in a double-byte charset
-        if best is None or value > best[0]:
-            best = (value, codec)
-    if best is not None:
-        text = _strict(data, best[1])
+        scored.append((value, -rank, codec))
+    scored.sort(reverse=True)
+    for _, _, codec in scored:  # the best reading of the sample that also reads the whole text
+        text = _strict(data, codec)
         if text is not None:
-            return text, best[1]
-        return data.decode(best[1], errors="replace"), best[1]
+            return text, codec
+    if scored:
+        return data.decode(scored[0][2], errors="replace"), scored[0][2]
     return data.decode("cp1252", errors="replace").replace("\ufffd", "?"), "cp1252"
 
 
