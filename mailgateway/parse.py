@@ -473,7 +473,14 @@ def _raw_filename(disposition: Message, ctype: Message):
     """The filename parameter as the header has it (RFC 2231 tuple or str), or None."""
     for header, name in ((disposition, "filename"), (ctype, "name")):
         try:
-            value = header.get_param(name, header=header.keys()[0]) if header.keys() else None
+            params = header.get_params(header=header.keys()[0], unquote=False) if header.keys() else None
+            values = [v for k, v in params or () if k.strip().lower() == name and v]
+            # RFC 6266: the RFC 2231 form (a tuple) wins over the plain one written for old readers
+            value = next((v for v in values if isinstance(v, tuple)), values[0] if values else None)
+            if isinstance(value, tuple):
+                value = (value[0], value[1], email.utils.unquote(value[2]))
+            elif value:
+                value = email.utils.unquote(value)
         except Exception:  # an unreadable parameter: take its text as it stands
             match = re.search(rf'{name}\*?[0-9]*\*?\s*=\s*"?([^";]+)', header.values()[0], re.IGNORECASE)
             value = match.group(1) if match else None

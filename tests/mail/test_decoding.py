@@ -263,3 +263,23 @@ def test_utf16_body_is_decoded_by_its_label_and_a_byte_order_mark_is_dropped():
 def test_the_quarantine_list_subject_is_one_line_too():
     raw = b"From: a@example.org\r\nSubject: =?utf-8?Q?one=0D=0Atwo=E2=80=A8three?=\r\n\r\nx\r\n"
     assert ingest.parse_head(raw)["subject"] == "one two three"
+
+
+@pytest.mark.parametrize(
+    ("disposition", "filename"),
+    [
+        (b"attachment; filename=report.pdf; filename*=UTF-8''r%C3%A9port.pdf", "réport.pdf"),
+        (b"attachment; filename*=iso-8859-1'de'Gr%FC%DFe.txt", "Grüße.txt"),
+        (b'attachment; filename="\xcf\xf0\xe8\xe2\xe5\xf2.txt"', "Привет.txt"),
+        (b'attachment; filename="=?UTF-8?Q?=D0=9F=D1=80?= file.txt"', "Пр file.txt"),
+        (b'attachment; filename*0="part one "; filename*1="part two.txt"', "part one part two.txt"),
+    ],
+)
+def test_filename_parameters_in_every_form(disposition: bytes, filename: str):
+    raw = (
+        b"From: a@example.org\r\nSubject: files\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: multipart/mixed; boundary=x\r\n\r\n"
+        b"--x\r\nContent-Type: text/plain; charset=windows-1251\r\n\r\nhi\r\n--x\r\nContent-Type: application/pdf\r\n"
+        b"Content-Disposition: " + disposition + b"\r\n\r\ndata\r\n--x--\r\n"
+    )
+    assert [a.filename for a in parse(raw).attachments] == [filename]
