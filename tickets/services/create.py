@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from tickets import events, numbers
 from tickets import permissions as perms
@@ -78,7 +79,7 @@ def create_ticket(
         perms.require_in_queue(owner, perms.OWNER, queue)
     with transaction.atomic():
         fields = {
-            "title": title[:255],
+            "title": Truncator(title).chars(255),  # a cut is marked with an ellipsis
             "queue": queue,
             "state": state or default_state(),
             "priority": priority or default_priority(queue),
