@@ -178,7 +178,8 @@ def add_article(
             fresh.time_accounted += article.time_accounted
             changed.append("time_accounted")
         bump(fresh, *changed)
-        record(fresh, actor, "article_added", "article", "", f"{article.get_channel_display()} #{article.pk}")
+        # The channel code, not its label: history is read in every language.
+        record(fresh, actor, "article_added", "article", "", f"{article.channel} #{article.pk}")
         if article.time_accounted:
             record(fresh, actor, "time_accounted", "time_accounted", "", article.time_accounted)
         events.publish(
