@@ -63,7 +63,7 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
     """
 
     def get_users(self, email):
-        yield from super().get_users(email)
+        yield from (user for user in super().get_users(email) if user.is_customer)
         pending = User.customers.filter(
             email__iexact=email, is_active=True, invitations__accepted_at__isnull=True
         ).distinct()

@@ -71,6 +71,13 @@ def test_the_agent_panel_mails_agents_only(client, customer, django_capture_on_c
     assert len(tasks) == 1 and mail.outbox == []
 
 
+def test_the_customer_panel_mails_customers_only(client, agent, django_capture_on_commit_callbacks, eager_celery):
+    """A customer-panel link would sign an agent into the customer panel: agents reset from their own panel."""
+    with django_capture_on_commit_callbacks(execute=True) as tasks:
+        ask(client, "customer", agent.email)
+    assert len(tasks) == 1 and mail.outbox == []
+
+
 @pytest.mark.parametrize(("panel", "account"), [(p, p) for p in PANELS], indirect=["account"])
 def test_a_burst_for_one_account_is_cut_off_after_the_limit_with_the_same_page(
     client, panel, account, settings, django_capture_on_commit_callbacks, eager_celery
