@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import PASSWORD, AgentFactory
@@ -25,13 +24,10 @@ LOGIN_PAGES = {"customer": "/customer/login/", "agent": "/agent/login/", "admin"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(settings):
+def _limits(settings):
     settings.HELPDESK_LOGIN_MAX_FAILURES = 5
     settings.HELPDESK_LOGIN_MAX_FAILURES_PER_ADDRESS = 8
     settings.HELPDESK_LOGIN_MAX_FAILURES_PER_ACCOUNT = 12
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,13 +14,6 @@ PANELS = {
     "customer": ("customer:password_reset", "customer:password_reset_done", "/customer/set-password/"),
     "agent": ("agent:password_reset", "agent:password_reset_done", "/agent/password/reset/"),
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

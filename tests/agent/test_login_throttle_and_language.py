@@ -2,7 +2,6 @@
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import PASSWORD
@@ -10,14 +9,6 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/agent/login/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Lockouts live in the cache; each test starts clean."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.smoke

@@ -1,15 +1,6 @@
 import pytest
-from django.core.cache import cache
 
 from tickets import services
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate limits, lockouts and form tokens live in the cache; each test starts clean."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from helpdesk.lib import addresses
@@ -20,13 +19,6 @@ pytestmark = pytest.mark.django_db
 def _outbox_mail(settings, monkeypatch):
     """Mail a status link as soon as it is stored: these tests look at mail.outbox right after a request."""
     send_at_once(settings, monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()  # the status-link form is rate limited through the cache
-    yield
-    cache.clear()
 
 
 @pytest.fixture

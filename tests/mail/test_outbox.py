@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail as django_mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,14 +17,6 @@ from tests.mail.servers import SmtpSink
 from tickets import services
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Password resets are rate-limited in the cache: each test starts clean."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
