@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "tickets",
+    "helpdesk.lib.search",
     "faq",
     "reports",
     "mailgateway",
