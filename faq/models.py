@@ -202,3 +202,6 @@ class ArticleAttachment(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+from faq.feedback_models import Deflection, Vote  # noqa: E402, F401

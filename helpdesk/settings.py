@@ -232,6 +232,10 @@ HELPDESK_CUSTOMER_TICKETS_PER_HOUR_PER_IP = env_int("HELPDESK_CUSTOMER_TICKETS_P
 HELPDESK_LOGIN_MAX_FAILURES = env_int("HELPDESK_LOGIN_MAX_FAILURES", 5)
 HELPDESK_LOGIN_LOCKOUT_MINUTES = env_int("HELPDESK_LOGIN_LOCKOUT_MINUTES", 15)
 
+# Knowledge base: a suggested article opened while writing a request counts as deflected unless
+# the customer files a ticket within this many minutes after opening it.
+HELPDESK_FAQ_DEFLECTION_MINUTES = env_int("HELPDESK_FAQ_DEFLECTION_MINUTES", 30)
+
 # Security (all on when DEBUG is off; `manage.py check --deploy` is clean then)
 # Content-Security-Policy on every page (django-csp): scripts, styles, images and fonts only
 # from this server, no inline script at all, no remote images (mail HTML cannot track its

@@ -69,8 +69,10 @@ def search(
 
 
 def suggest(query: str, *, kind: str, among: QuerySet | None = None, language: str = "", limit: int = 5) -> list[Hit]:
-    """As-you-type suggestions: any of the words counts, the last one may be unfinished."""
+    """As-you-type suggestions: any of the words counts, the last one may be unfinished.
+    Words of one or two letters ("my", "не", "w") only count when there is nothing else."""
     terms = text.words(query)
+    terms = [term for term in terms if len(term) > 2] or terms
     if not terms:
         return []
     return _backend().any_words(_candidates(kind, among), terms, language=language, limit=limit)
