@@ -40,7 +40,7 @@ def _require_edit(editor: User | None, category: Category) -> None:
         raise PermissionDenied(_("You may not edit articles of the category “%(name)s”.") % {"name": category})
 
 
-def _check_translation(article: Article, original: Article | None) -> Article | None:
+def check_translation(article: Article, original: Article | None) -> Article | None:
     """The original article `article` translates, never a translation itself; errors name the field."""
     if original is None:
         return None
@@ -111,7 +111,7 @@ def save_article(
         article.keywords = one_line(data.keywords).strip()
         article.state = data.state
         article.updated_by = editor
-        article.translation_of = _check_translation(article, data.translation_of)
+        article.translation_of = check_translation(article, data.translation_of)
         article.full_clean(exclude=["related", "created_by", "updated_by"])
         try:
             with transaction.atomic():
