@@ -8,6 +8,7 @@ editor groups; `rw` on a group does not include it. Administrators may always ed
 """
 
 from accounts.models import Permission, User
+from tickets.errors import PermissionDenied
 from tickets.permissions import grants
 
 FAQ_EDIT = Permission.FAQ_EDIT
@@ -47,3 +48,7 @@ def may_edit(user: User, category) -> bool:
 def may_edit_any(user: User) -> bool:
     """Does `user` edit at least one category (shows the "new article" button)?"""
     return is_faq_admin(user) or bool(editor_group_ids(user))
+
+
+class NotAnEditor(PermissionDenied):
+    """The user may read the article but not edit it (403)."""

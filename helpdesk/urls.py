@@ -8,6 +8,9 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("faq/", include("faq.urls_public")),
+    path("customer/faq/", include("faq.urls_customer")),
+    path("agent/faq/", include("faq.urls_agent")),
     path("agent/", include("tickets.urls_agent")),
     path("customer/", include("tickets.urls_customer")),
     path("", RedirectView.as_view(url="/customer/", permanent=False)),
