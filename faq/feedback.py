@@ -10,6 +10,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
+from faq import queries
 from faq.feedback_models import Deflection, Vote
 from faq.models import Article
 
@@ -57,17 +58,26 @@ def _with_votes(articles: QuerySet) -> QuerySet:
     )
 
 
-def most_viewed(user, limit: int = 5) -> list[Article]:
-    return list(Article.objects.visible_to(user).filter(views__gt=0).order_by("-views", "title")[:limit])
+def _one_per_family(articles: QuerySet, language: str | None, limit: int) -> list[Article]:
+    """The best `limit` articles, each translation family once, in the reader's language when it has one."""
+    if not language:
+        return list(articles[:limit])
+    chosen = queries.in_language(list(articles[: limit * 4]), language)
+    return chosen[:limit]
 
 
-def best_rated(user, limit: int = 5) -> list[Article]:
+def most_viewed(user, limit: int = 5, *, language: str | None = None) -> list[Article]:
+    articles = Article.objects.visible_to(user).filter(views__gt=0).order_by("-views", "title")
+    return _one_per_family(articles, language, limit)
+
+
+def best_rated(user, limit: int = 5, *, language: str | None = None) -> list[Article]:
     rated = _with_votes(Article.objects.visible_to(user).filter(helpful_yes__gt=0))
-    return list(rated.order_by("-helpful_share", "-helpful_yes", "title")[:limit])
+    return _one_per_family(rated.order_by("-helpful_share", "-helpful_yes", "title"), language, limit)
 
 
-def newest(user, limit: int = 5) -> list[Article]:
-    return list(Article.objects.visible_to(user).order_by("-created", "-pk")[:limit])
+def newest(user, limit: int = 5, *, language: str | None = None) -> list[Article]:
+    return _one_per_family(Article.objects.visible_to(user).order_by("-created", "-pk"), language, limit)
 
 
 def poorly_rated(editor, limit: int = 20) -> list[Article]:
@@ -78,6 +88,19 @@ def poorly_rated(editor, limit: int = 20) -> list[Article]:
         .select_related("category")
         .order_by("helpful_share", "-helpful_no")[:limit]
     )
+
+
+def start_page_lists(user, panel_name: str, language: str) -> dict:
+    """The FAQ start page's lists (one article per translation family, in the reader's language when
+    there is one); editors in the agent panel also get their poorly rated articles."""
+    lists = {
+        "most_viewed": most_viewed(user, language=language),
+        "best_rated": best_rated(user, language=language),
+        "newest": newest(user, language=language),
+    }
+    if panel_name == "agent":
+        lists["poorly_rated"] = poorly_rated(user)
+    return lists
 
 
 def suggestion_opened(*, customer: User, article: Article, subject: str = "") -> Deflection:

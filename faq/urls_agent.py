@@ -3,12 +3,13 @@
 from django.urls import path
 
 from faq.urls_reader import reader_patterns
-from faq.views import editor
+from faq.views import editor, search
 from faq.views.panels import AGENT
 
 app_name = "faq_agent"
 urlpatterns = [
     path("new/", editor.article_new, name="new"),
+    path("insert/", search.insert_search, name="insert_search"),  # the reply form's FAQ look-up
     path("edit/<int:pk>/", editor.article_edit, name="edit"),
     path("edit/<int:pk>/versions/", editor.versions, name="versions"),
     path("edit/<int:pk>/versions/<int:number>/", editor.compare, name="compare"),

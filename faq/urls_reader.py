@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from faq.views import reader
+from faq.views import feedback, reader, search
 from faq.views.panels import Panel
 
 A = "<str:language>/<str:slug>/"
@@ -14,6 +14,8 @@ def reader_patterns(panel: Panel) -> list:
         path("", reader.index, kw, name="index"),
         path("category/<str:slug>/", reader.category, kw, name="category"),
         path("a/<str:slug>/", reader.article_any_language, kw, name="article_any"),
+        path("search/", search.search, kw, name="search"),
+        path(A + "vote/", feedback.vote, kw, name="vote"),
         path(A, reader.article, kw, name="article"),
         path(A + "print/", reader.article_pdf, kw, name="print"),
         path(A + "files/<uuid:key>/", reader.attachment, kw, name="attachment"),

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from faq import diff, permissions, queries, services
+from faq import compose, diff, permissions, queries, services
 from faq.forms import ArticleForm
 from faq.views.panels import AGENT
 from tickets.views.agent.base import agent_required
@@ -40,6 +40,8 @@ def article_new(request):
         raise permissions.NotAnEditor()
     if request.method == "GET":
         initial = {"language": queries.reader_language(), "category": request.GET.get("category")}
+        if request.GET.get("from_answer"):  # "create FAQ draft from this answer" on a ticket
+            initial.update(compose.draft_from_answer(request.user, request.GET["from_answer"]))
         return _form_page(request, ArticleForm(user=request.user, initial=initial), None)
     form = ArticleForm(request.POST, request.FILES, user=request.user)
     saved = _save(request, form, None) if form.is_valid() else None

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from faq import permissions, queries
+from faq import feedback, permissions, queries
 from faq.models import Article
 from faq.views.panels import Panel, for_panel
 from tickets.pdf import PrintFailed, html_to_pdf
@@ -23,8 +23,12 @@ def _page(request, panel: Panel, template: str, ctx: dict, status: int = 200):
 @for_panel
 @require_GET
 def index(request, *, panel: Panel):
-    tree = queries.category_tree(panel.reader(request), queries.reader_language())
-    return _page(request, panel, "index.html", {"tree": tree})
+    reader = panel.reader(request)
+    language = queries.reader_language()
+    tree = queries.category_tree(reader, language)
+    return _page(
+        request, panel, "index.html", {"tree": tree, **feedback.start_page_lists(reader, panel.name, language)}
+    )
 
 
 @for_panel
@@ -82,7 +86,9 @@ def article(request, language: str, slug: str, *, panel: Panel):
         "translations": queries.visible_translations(reader, article),
         "related": queries.visible_related(reader, article),
         "may_edit": panel.name == "agent" and permissions.may_edit(reader, article.category),
+        "voted": feedback.already_voted(article, user=reader, session_key=request.session.session_key),
     }
+    feedback.count_view(article)
     return _page(request, panel, "article.html", ctx)
 
 
