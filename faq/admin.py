@@ -102,3 +102,6 @@ class ArticleAdmin(admin.ModelAdmin):
         # The service saved the related articles; only the inlines (attachment removals) are left.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+
+from faq import admin_feedback  # noqa: E402, F401  (votes and deflections)

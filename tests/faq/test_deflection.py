@@ -111,3 +111,13 @@ def test_opened_then_left_is_a_deflection_opened_then_filed_is_not(client, custo
     assert Deflection.objects.get(customer=other_customer).ticket is None
     Deflection.objects.update(opened_at=timezone.now() - timedelta(minutes=31))  # the waiting time is over
     assert feedback.deflections() == {"opened": 2, "filed": 1, "deflected": 1}
+
+
+def test_administrators_list_deflections_and_votes(client, admin_user, customer, suggested):
+    feedback.suggestion_opened(customer=customer, article=suggested["public"], subject=SUBJECT)
+    feedback.vote(article=suggested["public"], user=customer, session_key=None, helpful=True)
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:faq_deflection_changelist")).content.decode()
+    assert SUBJECT in page and "Printer does not print" in page
+    assert client.get(reverse("admin:faq_vote_changelist")).status_code == 200
+    assert client.get(reverse("admin:faq_deflection_add")).status_code == 403
