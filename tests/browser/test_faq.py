@@ -5,8 +5,11 @@ import pytest
 
 from accounts.models import Permission
 from faq.models import Article, Category
-from tests.browser.test_csp import assert_policy_enforced, log_in
-from tests.browser.test_csp import violations as violations_fixture  # noqa: F401  (registers the fixture)
+from tests.browser.test_csp import (
+    assert_policy_enforced,
+    log_in,
+    violations,  # noqa: F401  (the fixture, shared with the CSP walk)
+)
 from tests.factories import AccessGroupFactory, AgentFactory, CustomerFactory, grant
 from tests.faq.conftest import make_article
 
@@ -25,7 +28,10 @@ def editor_and_article(db):
 
 
 def test_an_editor_edits_an_article_with_the_rich_text_editor_without_policy_violations(
-    page, violations, editor_and_article, screenshot
+    page,
+    violations,  # noqa: F811
+    editor_and_article,
+    screenshot,
 ):
     editor, article = editor_and_article
     log_in(page, "/agent/login/", editor)
@@ -57,7 +63,11 @@ def test_an_editor_edits_an_article_with_the_rich_text_editor_without_policy_vio
     assert page.locator(".faq-body b, .faq-body strong").filter(has_text="Call the print room").count() == 1
 
 
-def test_a_customer_reads_the_faq_in_the_panel_without_policy_violations(page, violations, editor_and_article):
+def test_a_customer_reads_the_faq_in_the_panel_without_policy_violations(
+    page,
+    violations,  # noqa: F811
+    editor_and_article,
+):
     _, article = editor_and_article
     customer = CustomerFactory(username="alice")
     make_article(article.category, "customers", title="Toner is low", slug="toner-is-low")
