@@ -72,8 +72,9 @@ class ArticleForm(forms.Form):
             others = others.exclude(pk=article.pk)
         self.fields["translation_of"].queryset = others.filter(translation_of__isnull=True)
         self.fields["related"].queryset = others
-        if article is not None:
-            self.fields["remove_files"].choices = [(str(a.pk), a.filename) for a in article.attachments.all()]
+        files = [(str(a.pk), a.filename) for a in article.attachments.all()] if article is not None else []
+        if files:
+            self.fields["remove_files"].choices = files
         else:
             del self.fields["remove_files"]
 
