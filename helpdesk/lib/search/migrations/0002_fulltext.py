@@ -33,8 +33,8 @@ class MissingExtension(RuntimeError):
     pass
 
 
-def _create_extensions(cursor, connection) -> None:
-    for name in EXTENSIONS:
+def _create_extensions(cursor, connection, names=EXTENSIONS) -> None:
+    for name in names:
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = %s", [name])
         if cursor.fetchone():
             continue
@@ -46,7 +46,7 @@ def _create_extensions(cursor, connection) -> None:
             raise MissingExtension(
                 f"The search engine needs the PostgreSQL extension {name!r}, and this database user may not "
                 f"create it ({error}). Connected to database {database!r} as its owner or a superuser, run:\n"
-                + "".join(f"    CREATE EXTENSION IF NOT EXISTS {each};\n" for each in EXTENSIONS)
+                + "".join(f"    CREATE EXTENSION IF NOT EXISTS {each};\n" for each in names)
                 + "(PostgreSQL 13 or later lets the database owner create both; on the Debian/Ubuntu "
                 "packages they come with the server, elsewhere install postgresql-contrib.) "
                 "Then run the migrations again."
