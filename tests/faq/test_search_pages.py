@@ -147,3 +147,25 @@ def test_editors_see_their_poorly_rated_articles_on_the_agent_start_page(client,
     assert reverse("faq_agent:edit", args=[article.pk]) in page
     client.force_login(plain)
     assert "Poorly rated articles you edit" not in client.get(reverse("faq_agent:index")).content.decode()
+
+
+def test_search_pages_run_a_constant_number_of_queries(client, customer, django_assert_max_num_queries):
+    cat = kb.category("Many")
+    for i in range(3):
+        kb.article(cat, f"Printer tip {i}", slug=f"tip-{i}")
+    client.force_login(customer)
+    urls = [
+        (reverse("faq_customer:search"), {"q": "printer"}),
+        (reverse("faq_customer:suggest"), {"subject": "printer"}),
+    ]
+    counts = []
+    for url, params in urls:
+        with django_assert_max_num_queries(20) as few:
+            client.get(url, params)
+        counts.append(len(few.captured_queries))
+    for i in range(3, 25):
+        kb.article(cat, f"Printer tip {i}", slug=f"tip-{i}", state="customers")
+    for (url, params), count in zip(urls, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            response = client.get(url, params)
+        assert response.content.decode().count("Printer tip") >= 5
