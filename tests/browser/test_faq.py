@@ -78,3 +78,23 @@ def test_a_customer_reads_the_faq_in_the_panel_without_policy_violations(
     assert page.locator("text=Printer jams").count() == 0  # internal
     assert_policy_enforced(page, violations)
     assert violations == []
+
+
+def test_an_anonymous_visitor_reads_the_public_faq_and_switches_language_without_policy_violations(
+    page,
+    violations,  # noqa: F811
+    editor_and_article,
+):
+    _, article = editor_and_article
+    public = make_article(article.category, "public", title="Paper sizes", slug="paper-sizes")
+    make_article(
+        article.category, "public", title="Formáty papíru", slug="paper-sizes", language="cs", translation_of=public
+    )
+    page.goto("/faq/")
+    page.click("text=Paper sizes")
+    page.wait_for_selector("h1:has-text('Paper sizes')")
+    assert page.locator("text=Printer jams").count() == 0
+    page.click("a[hreflang=cs]")
+    page.wait_for_selector("h1:has-text('Formáty papíru')")
+    assert_policy_enforced(page, violations)
+    assert violations == []

@@ -1,6 +1,7 @@
 """The FAQ editor right, editing through the agent panel, versions, compare and revert."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Permission
@@ -170,3 +171,17 @@ def test_revert_takes_a_post_and_the_editor_right(client, category, articles, pl
     assert client.get(reverse("faq_agent:revert", args=[article.pk, 1])).status_code == 405
     assert client.post(reverse("faq_agent:revert", args=[article.pk, 99])).status_code == 404
     assert article.versions.count() == 1
+
+
+def test_a_file_over_the_limit_is_refused_with_a_clear_error_and_nothing_is_saved(
+    client, category, faq_editor, settings
+):
+    settings.HELPDESK_MAX_ATTACHMENT_MB = 0
+    client.force_login(faq_editor)
+    data = form_data(category, solution="<p>Typed with care</p>")
+    data["files"] = [SimpleUploadedFile("big.bin", b"x" * 10, "application/octet-stream")]
+    response = client.post(reverse("faq_agent:new"), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "“big.bin” is larger than 0 MB." in page and "Typed with care" in page
+    assert not Article.objects.exists()

@@ -136,3 +136,28 @@ def test_the_index_runs_a_constant_number_of_queries(client, category, django_as
         make_article(category, "internal", slug=f"a{i}", title=f"Article {i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse("faq_agent:index")).status_code == 200
+
+
+def test_article_and_category_pages_run_a_constant_number_of_queries(
+    client, category, faq_editor, django_assert_max_num_queries
+):
+    from tests.faq.conftest import make_article
+
+    main = make_article(category, "public", slug="main", title="Main")
+    client.force_login(faq_editor)
+    article_url = reverse("faq_agent:article", args=["en", "main"])
+    category_url = reverse("faq_agent:category", args=[category.slug])
+    with django_assert_max_num_queries(20) as few_article:
+        client.get(article_url)
+    with django_assert_max_num_queries(20) as few_category:
+        client.get(category_url)
+
+    others = [make_article(category, "internal", slug=f"r{i}", title=f"Related {i}") for i in range(10)]
+    for lang in ["ru", "pl", "cs"]:
+        make_article(category, "public", slug="main", language=lang, title=f"Main {lang}", translation_of=main)
+    main.related.set(others)
+    with django_assert_max_num_queries(len(few_article.captured_queries)):
+        page = client.get(article_url)
+    assert page.status_code == 200 and "Related 9" in page.content.decode()
+    with django_assert_max_num_queries(len(few_category.captured_queries)):
+        assert client.get(category_url).status_code == 200
