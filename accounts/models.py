@@ -135,6 +135,8 @@ class Permission(models.TextChoices):
     OWNER = "owner", _("be owner")
     PRIORITY = "priority", _("change priority")
     RW = "rw", _("read/write (all)")
+    # Not a queue right: edit the FAQ categories that list the group as an editor group (faq/permissions.py).
+    FAQ_EDIT = "faq_edit", _("edit FAQ articles")
 
 
 class AccessGroup(models.Model):

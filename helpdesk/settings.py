@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "accounts",
     "tickets",
+    "helpdesk.lib.search",
     "faq",
     "reports",
     "mailgateway",
@@ -249,6 +250,10 @@ except ValueError as exc:
     raise ImproperlyConfigured(f"HELPDESK_TRUSTED_PROXIES: {exc}") from exc
 OTP_TOTP_ISSUER = env_str("HELPDESK_2FA_ISSUER", "Helpdesk")  # the name authenticator apps show
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # admin never shows a device's secret key
+
+# Knowledge base: a suggested article opened while writing a request counts as deflected unless
+# the customer files a ticket within this many minutes after opening it.
+HELPDESK_FAQ_DEFLECTION_MINUTES = env_int("HELPDESK_FAQ_DEFLECTION_MINUTES", 30)
 
 # Security (all on when DEBUG is off; `manage.py check --deploy` is clean then)
 # Content-Security-Policy on every page (django-csp): scripts, styles, images and fonts only

@@ -54,7 +54,10 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     agent_pages = [("agent-dashboard", "/agent/"), ("agent-queue", "/agent/queues/")]
     agent_pages.append(("agent-zoom", f"/agent/tickets/{agent_ticket}/"))
+    agent_pages.append(("agent-faq-article", "/agent/faq/en/printer-prints-blank-pages/"))
     customer_pages = [("customer-tickets", "/customer/"), ("customer-ticket", f"/customer/tickets/{customer_ticket}/")]
+    customer_pages.append(("customer-faq", "/customer/faq/"))
+    customer_pages.append(("customer-faq-article", "/customer/faq/a/vpn-keeps-disconnecting/"))
     admin_pages = [("admin-tickets", "/admin/tickets/ticket/")]
     shots = [("agent", agent_pages), ("customer", customer_pages), ("admin", admin_pages)]
     with sync_playwright() as pw:

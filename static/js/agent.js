@@ -69,6 +69,17 @@
       });
   });
 
+  // FAQ in the reply form: insert an article's solution or link at the cursor.
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest("[data-faq-insert]");
+    var body = document.getElementById("id_body");
+    if (!button || !body) { return; }
+    var at = body.selectionStart || 0;
+    body.value = body.value.slice(0, at) + button.dataset.faqInsert + "\n" + body.value.slice(at);
+    body.focus();
+    body.selectionStart = body.selectionEnd = at + button.dataset.faqInsert.length + 1;
+  });
+
   // Bulk selection: "select all" and the count on the bar.
   document.addEventListener("change", function (e) {
     if (e.target.id === "select-all") {

@@ -169,7 +169,13 @@ class PostgresServer(_Server):
                 "trust",
                 "--encoding",
                 "UTF8",
-                "--no-locale",
+                # C collation (byte order), but a UTF-8 character class: lower(), full-text
+                # search and pg_trgm then fold Cyrillic and accented letters (with a C ctype
+                # PostgreSQL folds ASCII only and pg_trgm drops non-ASCII letters).
+                "--locale",
+                "C",
+                "--lc-ctype",
+                "C.UTF-8",
                 "--no-sync",
             ],
             capture_output=True,

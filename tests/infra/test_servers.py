@@ -23,6 +23,8 @@ def test_postgres_server_accepts_the_url_it_gives_and_is_gone_after_stop():
                 "off",
             )
             assert conn.execute("SELECT current_setting('listen_addresses')").fetchone() == ("127.0.0.1",)
+            # a UTF-8 character class, so that search folds Cyrillic and accented letters
+            assert conn.execute("SELECT lower('ПРИНТЕР Tiskárna')").fetchone() == ("принтер tiskárna",)
         process, tempdir, port = pg.process, pg.tempdir, pg.port
 
     assert process.poll() is not None

@@ -27,12 +27,12 @@ ROLES = {
         "IT": ["ro", "move_into"],
         "Facilities": ["ro", "move_into"],
     },
-    "2nd level agents": {"1st level": ["rw"], "2nd level": ["rw"], "IT": ["ro", "note", "move_into"]},
-    "IT": {"IT": ["rw"], "2nd level": ["ro", "note"]},
-    "HR": {"HR": ["rw"]},
+    "2nd level agents": {"1st level": ["rw"], "2nd level": ["rw", "faq_edit"], "IT": ["ro", "note", "move_into"]},
+    "IT": {"IT": ["rw", "faq_edit"], "2nd level": ["ro", "note"]},
+    "HR": {"HR": ["rw", "faq_edit"]},
     "Facilities": {"Facilities": ["rw"]},
     "Sales": {"Sales": ["rw"], "1st level": ["ro", "move_into"]},
-    "managers": {group: ["rw"] for group in GROUPS},
+    "managers": {group: ["rw", "faq_edit"] for group in GROUPS},
 }
 
 SLAS = {

@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from faq.demo import load_faq
 from tickets.demo.setup import PASSWORD, ensure_reference_data
 from tickets.demo.tickets import TICKETS, load_tickets, quiet_events
 from tickets.models import Article, Ticket
@@ -36,10 +37,12 @@ class Command(BaseCommand):
         with quiet_events(), transaction.atomic():
             cast = ensure_reference_data()
             created = load_tickets(cast, tickets)
+            faq_created = load_faq()
         self.stdout.write(
             f"{created} demo ticket(s) created; {Ticket.objects.count()} tickets, {Article.objects.count()} articles "
             f"in the database ({time.monotonic() - began:.1f} s)."
         )
+        self.stdout.write(f"{faq_created} FAQ article(s) created; the public FAQ is at /faq/.")
         self.stdout.write("Demo logins:")
         for username, what in LOGINS:
             self.stdout.write(f"  {username:<9} password {PASSWORD}   {what}")

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import throttle
+from faq import feedback as faq_feedback
+from faq.views import search as faq_search
 from reports.models import SatisfactionRating
 from reports.ratings import rate_ticket
 from tickets import permissions, services
@@ -46,12 +48,14 @@ def ticket_list(request):
 
 
 def _new_ticket_form(request, data=None, files=None):
-    return NewTicketForm(
+    form = NewTicketForm(
         data,
         files,
         queues=permissions.queues_for(request.user, permissions.CREATE),
         initial={"nonce": common.new_nonce()},
     )
+    form.fields["subject"].widget.attrs.update(faq_search.SUGGEST_ATTRS)  # FAQ suggestions while typing
+    return form
 
 
 def _render_new(request, form, status=200):
@@ -96,6 +100,7 @@ def ticket_new(request):
         form.add_error(None, str(exc))
         return _render_new(request, form, status=400)
     common.finish_nonce(user, nonce, ticket.pk)
+    faq_feedback.ticket_filed(customer=user, ticket=ticket)  # the suggestions opened before did not deflect it
     messages.success(request, _("Thank you! Your request has the number %(number)s.") % {"number": ticket.number})
     return redirect("customer:ticket", ticket.pk)
 

@@ -1,0 +1,23 @@
+"""One row per searchable thing (an FAQ article, later a ticket): the engine's own index table.
+
+The full-text structures live beside it, made by the migrations for the database in use:
+on PostgreSQL a `vector` tsvector column with a GIN index and a trigram index on `title`;
+on SQLite the FTS5 tables `search_fts` and `search_trigram` keyed by this table's id.
+"""
+
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    kind = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    language = models.CharField(max_length=10, blank=True)
+    title = models.TextField()
+    body = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "search_document"
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"
