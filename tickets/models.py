@@ -106,6 +106,21 @@ class Ticket(models.Model):
     def subject_tag(self) -> str:
         return f"[{settings.HELPDESK_TICKET_HOOK}{self.number}]"
 
+    def follow_up_refused(self) -> bool:
+        """Does a customer's message to this ticket bounce (closed, in a queue whose policy is reject)?
+
+        A merged ticket takes follow-ups: they go on to the ticket it was merged into.
+        """
+        return not self.is_open and not self.merged_into_id and self.queue.follow_up_policy == Queue.FollowUp.REJECT
+
+    def customer_may_reopen(self) -> bool:
+        """May the customer reopen it without writing (closed, not merged, in a queue that reopens)?"""
+        return not self.is_open and not self.merged_into_id and self.queue.follow_up_policy == Queue.FollowUp.REOPEN
+
+    def may_be_rated(self) -> bool:
+        """Is it finished, so that the customer can rate it (once: see TicketRating)?"""
+        return not self.is_open and not self.merged_into_id
+
 
 class Article(models.Model):
     class Channel(models.TextChoices):

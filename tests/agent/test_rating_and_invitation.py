@@ -11,6 +11,7 @@ from accounts.models import Invitation
 from reports.models import SatisfactionRating
 from tests.agent.conftest import login
 from tests.factories import ArticleFactory
+from tickets.message import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,13 @@ def test_unrated_ticket_shows_no_rating(agent_client, ticket):
 def test_rating_is_loaded_with_the_ticket_not_per_article(agent_client, agent, ticket, queue, customer):
     from tickets.services import create_ticket
 
-    unrated = create_ticket(actor=agent, queue=queue, title="Other", customer=customer, body_text="x", channel="phone")
+    unrated = create_ticket(
+        actor=agent,
+        queue=queue,
+        title="Other",
+        customer=customer,
+        message=Message(body_text="x", channel="phone"),
+    )
     SatisfactionRating.objects.create(ticket=ticket, score=5, comment="Great")
     for t in (ticket, unrated):
         for _ in range(5):

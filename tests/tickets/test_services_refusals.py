@@ -7,6 +7,7 @@ from tests.factories import grant, priority, state
 from tests.tickets.helpers import snapshot
 from tickets import services
 from tickets.errors import PermissionDenied, StaleTicket
+from tickets.message import Message
 from tickets.models import Category, CustomField, Ticket, TicketType
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +60,12 @@ CALLS = {
 NO_VERSION = {
     # An article only adds: two agents replying at once both keep their reply.
     "add_article": lambda c, a: services.add_article(
-        ticket=c["ticket"], actor=a, channel="note", body_text="x", is_visible_to_customer=False
+        ticket=c["ticket"],
+        actor=a,
+        message=Message(channel="note", body_text="x", is_visible_to_customer=False),
     ),
+    # A customer's follow-up only adds, too.
+    "follow_up": lambda c, a: services.follow_up(ticket=c["ticket"], actor=a, message=Message(body_text="x")),
     "unlock": lambda c, a: services.unlock(ticket=c["ticket"], actor=a),
     "watch": lambda c, a: services.watch(ticket=c["ticket"], actor=a, user=c["agent"]),
     "unwatch": lambda c, a: services.unwatch(ticket=c["ticket"], actor=a, user=c["agent"]),
@@ -106,5 +111,10 @@ def test_create_ticket_without_a_right_creates_nothing(request, queue, other_que
     actor = request.getfixturevalue(who)
     target = other_queue if who == "other_customer" else queue
     with pytest.raises(PermissionDenied):
-        services.create_ticket(actor=actor, queue=target, title="x", body_text="y")
+        services.create_ticket(
+            actor=actor,
+            queue=target,
+            title="x",
+            message=Message(body_text="y"),
+        )
     assert not Ticket.objects.exists()

@@ -20,6 +20,7 @@ from tickets.services.changes import (
     unlock,
 )
 from tickets.services.create import create_ticket
+from tickets.services.followup import follow_up
 from tickets.services.relations import link, merge, tag, unlink, untag, unwatch, watch
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "assign_owner",
     "change_state",
     "create_ticket",
+    "follow_up",
     "link",
     "lock",
     "merge",

@@ -22,6 +22,7 @@ from tickets import permissions as perms
 from tickets.canned_models import CannedResponse
 from tickets.errors import ChangedMeanwhile, InvalidChange, TicketError
 from tickets.forms.compose import ArticleForm, to_file_inputs
+from tickets.message import Message
 from tickets.models import Article
 from tickets.services.seen import Seen
 from tickets.views.agent.base import agent_required, back_to_ticket, message_for, status_for
@@ -117,16 +118,18 @@ def _save(request, ticket, kind, data) -> ChangedMeanwhile | None:
         article = services.add_article(
             ticket=ticket,
             actor=agent,
-            channel=channel,
-            subject=data["subject"],
-            body_text=data["body"],
-            sender_type=Article.Sender.AGENT,
-            is_visible_to_customer=visible,
-            from_address=ticket.queue.sender_address if email else agent.email,
-            to=data.get("to", ""),
-            cc=data.get("cc", ""),
-            attachments=to_file_inputs(data.get("attachments") or []),
-            time_minutes=data.get("time_minutes") or 0,
+            message=Message(
+                channel=channel,
+                subject=data["subject"],
+                body_text=data["body"],
+                sender_type=Article.Sender.AGENT,
+                is_visible_to_customer=visible,
+                from_address=ticket.queue.sender_address if email else agent.email,
+                to=data.get("to", ""),
+                cc=data.get("cc", ""),
+                attachments=to_file_inputs(data.get("attachments") or []),
+                time_minutes=data.get("time_minutes") or 0,
+            ),
         )
         if email:  # stored in the outbox with the article, sent right after the commit
             outbound.queue_article(article)

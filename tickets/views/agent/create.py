@@ -14,6 +14,7 @@ from tickets import permissions as perms
 from tickets import services
 from tickets.errors import TicketError
 from tickets.forms.compose import NewCustomerForm, TicketCreateForm, to_file_inputs
+from tickets.message import Message
 from tickets.models import Article
 from tickets.views.agent.base import agent_required, back_to_ticket, message_for, status_for
 
@@ -50,17 +51,19 @@ def _create(user, kind, data):
             actor=user,
             queue=data["queue"],
             title=data["title"],
-            channel=Article.Channel.EMAIL if email else Article.Channel.PHONE,
-            body_text=data["body"],
+            message=Message(
+                channel=Article.Channel.EMAIL if email else Article.Channel.PHONE,
+                body_text=data["body"],
+                author=user if email else customer,
+                sender_type=Article.Sender.AGENT if email else Article.Sender.CUSTOMER,
+                from_address=data["queue"].sender_address if email else customer.email,
+                to=customer.email if email else "",
+                attachments=to_file_inputs(data.get("attachments") or []),
+                time_minutes=data.get("time_minutes") or 0,
+            ),
             customer=customer,
             priority=data.get("priority"),
             category=data.get("category"),
-            author=user if email else customer,
-            sender_type=Article.Sender.AGENT if email else Article.Sender.CUSTOMER,
-            from_address=data["queue"].sender_address if email else customer.email,
-            to=customer.email if email else "",
-            attachments=to_file_inputs(data.get("attachments") or []),
-            time_minutes=data.get("time_minutes") or 0,
         )
         if email:  # the first mail leaves right after the commit, like a reply
             outbound.queue_article(ticket.articles.order_by("id").first())
