@@ -8,6 +8,7 @@ from tickets.canned_models import CannedResponse, SavedSearch  # noqa: F401
 from tickets.catalog import OPEN_STATE_TYPES, Category, CustomField, Priority, State, StateType, Tag, TicketType  # noqa: F401
 from tickets.files import Attachment, StoredFile  # noqa: F401
 from tickets.queues import SLA, Queue  # noqa: F401
+from tickets.ratings import SatisfactionRating  # noqa: F401
 
 User = settings.AUTH_USER_MODEL
 

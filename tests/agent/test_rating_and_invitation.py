@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation
-from reports.models import SatisfactionRating
 from tests.agent.conftest import login
 from tests.factories import ArticleFactory
 from tickets.message import Message
+from tickets.models import SatisfactionRating
 
 pytestmark = pytest.mark.django_db
 

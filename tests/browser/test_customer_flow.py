@@ -3,11 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from reports.models import SatisfactionRating
 from tests.factories import PASSWORD
 from tickets import services
 from tickets.message import Message
-from tickets.models import Ticket
+from tickets.models import SatisfactionRating, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,11 +4,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from reports.models import SatisfactionRating
 from tests.factories import PASSWORD, state
 from tickets import services
 from tickets.customer_access import rating_url, read_status_token, status_token, ticket_status_url
 from tickets.message import Message
+from tickets.models import SatisfactionRating
 
 LOGIN = reverse("customer:login")
 

@@ -3,11 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from reports.models import SatisfactionRating
 from tests.factories import state
 from tickets import services
 from tickets.message import Message
-from tickets.models import Queue, Ticket
+from tickets.models import Queue, SatisfactionRating, Ticket
 
 
 def detail(ticket):

@@ -66,6 +66,8 @@ NO_VERSION = {
     ),
     # A customer's follow-up only adds, too.
     "follow_up": lambda c, a: services.follow_up(ticket=c["ticket"], actor=a, message=Message(body_text="x")),
+    # Only the ticket's customer rates (and only a closed ticket).
+    "rate_ticket": lambda c, a: services.rate_ticket(ticket=c["ticket"], actor=a, score=5),
     "unlock": lambda c, a: services.unlock(ticket=c["ticket"], actor=a),
     "watch": lambda c, a: services.watch(ticket=c["ticket"], actor=a, user=c["agent"]),
     "unwatch": lambda c, a: services.unwatch(ticket=c["ticket"], actor=a, user=c["agent"]),

@@ -21,6 +21,7 @@ from tickets.services.changes import (
 )
 from tickets.services.create import create_ticket
 from tickets.services.followup import follow_up
+from tickets.services.rating import rate_ticket
 from tickets.services.relations import link, merge, tag, unlink, untag, unwatch, watch
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "lock",
     "merge",
     "move_queue",
+    "rate_ticket",
     "set_category",
     "set_custom_field",
     "set_priority",

@@ -10,14 +10,12 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from accounts import throttle
-from reports.models import SatisfactionRating
-from reports.ratings import rate_ticket
 from tickets import permissions, services
 from tickets.errors import InvalidChange, TicketError
 from tickets.files import Attachment
 from tickets.forms.customer import NewTicketForm, RatingForm, ReplyForm, TicketFilterForm, file_inputs
 from tickets.message import Message
-from tickets.models import Article, State
+from tickets.models import Article, SatisfactionRating, State
 from tickets.services import followup
 from tickets.views.customer import common
 
@@ -134,7 +132,7 @@ def _render_detail(request, ticket, status=200, **forms):
         rating_form=forms.get("rating_form") or RatingForm(),
         merged_into=_merged_into(request.user, ticket),
     )
-    context["can_rate"] = context["rating"] is None and not ticket.is_open and ticket.merged_into_id is None
+    context["can_rate"] = context["rating"] is None and ticket.may_be_rated()
     return render(request, "customer/ticket_detail.html", context, status=status)
 
 
@@ -223,8 +221,9 @@ def ticket_rate(request, pk):
     if not form.is_valid():
         return _render_detail(request, ticket, status=400, rating_form=form)
     try:
-        rate_ticket(
+        services.rate_ticket(
             ticket=ticket,
+            actor=request.user,
             score=form.cleaned_data["score"],
             comment=form.cleaned_data["comment"],
             email=request.user.email,
