@@ -23,6 +23,7 @@ from tickets.services.create import create_ticket
 from tickets.services.followup import follow_up
 from tickets.services.rating import rate_ticket
 from tickets.services.relations import link, merge, tag, unlink, untag, unwatch, watch
+from tickets.services.reply import open_ticket, reply
 
 __all__ = [
     "account_time",
@@ -35,7 +36,9 @@ __all__ = [
     "lock",
     "merge",
     "move_queue",
+    "open_ticket",
     "rate_ticket",
+    "reply",
     "set_category",
     "set_custom_field",
     "set_priority",
