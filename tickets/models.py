@@ -107,6 +107,15 @@ class Ticket(models.Model):
     def subject_tag(self) -> str:
         return f"[{settings.HELPDESK_TICKET_HOOK}{self.number}]"
 
+    def merge_target(self, max_hops: int = 20) -> "Ticket":
+        """The ticket this one lives on in after merges (itself when it was not merged)."""
+        ticket = self
+        for _hop in range(max_hops):
+            if not ticket.merged_into_id:
+                return ticket
+            ticket = Ticket.objects.select_related("queue", "state").get(pk=ticket.merged_into_id)
+        return ticket
+
     def follow_up_refused(self) -> bool:
         """Does a customer's message to this ticket bounce (closed, in a queue whose policy is reject)?
 

@@ -26,8 +26,6 @@ REOPENED = "reopened"  # joined the closed ticket and reopened it
 NEW_TICKET = "new_ticket"  # opened a new ticket (policy "new")
 REJECTED = "rejected"  # refused (policy "reject"): nothing was saved
 
-MAX_MERGE_HOPS = 20
-
 
 @dataclass(frozen=True)
 class FollowUp:
@@ -38,15 +36,6 @@ class FollowUp:
     @property
     def rejected(self) -> bool:
         return self.outcome == REJECTED
-
-
-def merge_target(ticket: Ticket) -> Ticket:
-    """The ticket a merged one lives on in (itself when it was not merged)."""
-    for _hop in range(MAX_MERGE_HOPS):
-        if not ticket.merged_into_id:
-            return ticket
-        ticket = Ticket.objects.select_related("queue", "state").get(pk=ticket.merged_into_id)
-    return ticket
 
 
 def follow_up(
@@ -66,7 +55,7 @@ def follow_up(
     """
     message = check_message(message)
     with transaction.atomic():
-        target = merge_target(ticket)
+        target = ticket.merge_target()
         if target.pk != ticket.pk and actor is not None and not perms.can(actor, perms.RO, target):
             raise InvalidChange(_("This request was merged into another one; please reply there."))
         fresh = lock_row(target)
