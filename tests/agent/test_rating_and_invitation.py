@@ -59,7 +59,7 @@ def test_rating_is_loaded_with_the_ticket_not_per_article(agent_client, agent, t
             assert zoom(agent_client, t).status_code == 200
         counts.append(len(ctx.captured_queries))
         # Joined into the ticket's own query, never fetched on its own.
-        assert not any('FROM "reports_satisfactionrating"' in q["sql"] for q in ctx.captured_queries)
+        assert not any('FROM "tickets_satisfactionrating"' in q["sql"] for q in ctx.captured_queries)
     assert counts[0] == counts[1]
 
 
