@@ -19,7 +19,8 @@ from functools import cached_property
 
 from accounts.models import Company
 from mailgateway.models import PostmasterFilter
-from tickets.models import Priority, Queue, State, StateType
+from tickets.catalog import first_default_new, first_reopen
+from tickets.models import Priority, Queue, State
 
 
 class Reference:
@@ -39,18 +40,17 @@ class Reference:
 
     @cached_property
     def _states(self) -> list[State]:
-        return list(State.objects.filter(is_active=True).order_by("order", "name", "pk"))
+        return list(State.objects.active())
 
     @cached_property
     def default_state(self) -> State | None:
-        """tickets.services.create.default_state, from the cached rows."""
-        marked = [s for s in self._states if s.is_default_new]
-        return (marked or [s for s in self._states if s.type == StateType.NEW] or [None])[0]
+        """State.objects.default_new(), from the cached rows."""
+        return first_default_new(self._states)
 
     @cached_property
     def reopen_state(self) -> State | None:
-        marked = [s for s in self._states if s.is_default_reopen]
-        return (marked or [s for s in self._states if s.type == StateType.OPEN] or [None])[0]
+        """State.objects.reopen(), from the cached rows."""
+        return first_reopen(self._states)
 
     @cached_property
     def _priorities(self) -> dict[int, Priority]:

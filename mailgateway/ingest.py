@@ -27,6 +27,7 @@ from mailgateway.router import find_or_create_sender, route, strip_tag
 from mailgateway.undeliverable import mark_undeliverable
 from tickets import services
 from tickets.files_store import store_bytes
+from tickets.message import Message
 from tickets.models import Article, Ticket
 from tickets.text import one_line
 
@@ -253,38 +254,34 @@ def _import(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
         return
     sender = find_or_create_sender(parsed)
     where = route(parsed, sender, record.account)
-    common = _article_fields(parsed, raw, sender)
-    ticket = where.ticket
-    was_open = ticket is None or ticket.state.is_open  # the article added below does not change it
-    if not was_open:
-        policy = ticket.queue.follow_up_policy
-        if policy == "reject":
-            _finish(record, Status.REJECTED, error=f"follow-up to closed ticket {ticket.number}", ticket=ticket)
+    message = to_message(parsed, raw, sender)
+    fields = _new_ticket_fields(parsed, sender, where.queue if verdict.queue is None else verdict.queue, verdict)
+    if where.ticket is None:
+        ticket = services.create_ticket(actor=None, message=message, **fields)
+        article = ticket.articles.order_by("id").first()
+        if where.not_participant:
+            _system_note(
+                ticket,
+                "The subject named another ticket, but the sender is not a participant of it; "
+                "a new ticket was opened instead. Check before merging.",
+            )
+    else:
+        done = services.follow_up(
+            ticket=where.ticket,
+            actor=None,
+            message=message,
+            reopen_into=batch.current().reopen_state,
+            new_ticket=fields,
+        )
+        if done.rejected:
+            _finish(
+                record, Status.REJECTED, error=f"follow-up to closed ticket {done.ticket.number}", ticket=done.ticket
+            )
             from mailgateway.notifications import queue_follow_up_rejected
 
             queue_follow_up_rejected(record)
             return
-        if policy == "new":
-            ticket = None
-    if ticket is None:
-        ticket = _new_ticket(parsed, sender, where.queue if verdict.queue is None else verdict.queue, verdict, common)
-        article = ticket.articles.order_by("id").first()
-        if where.not_participant:
-            services.add_article(
-                ticket=ticket,
-                actor=None,
-                channel=Article.Channel.NOTE,
-                sender_type=Article.Sender.SYSTEM,
-                is_visible_to_customer=False,
-                body_text="The subject named another ticket, but the sender is not a participant of it; "
-                "a new ticket was opened instead. Check before merging.",
-            )
-    else:
-        article = services.add_article(ticket=ticket, actor=None, **common)
-        if not was_open:
-            reopen = batch.current().reopen_state
-            if reopen:
-                services.change_state(ticket=ticket, actor=None, state=reopen)
+        ticket, article = done.ticket, done.article
     if reused_note:
         _system_note(ticket, reused_note)
     _finish(record, Status.IMPORTED, error=reused_note, ticket=ticket, article=article)
@@ -294,10 +291,12 @@ def _system_note(ticket: Ticket, text: str) -> None:
     services.add_article(
         ticket=ticket,
         actor=None,
-        channel=Article.Channel.NOTE,
-        sender_type=Article.Sender.SYSTEM,
-        is_visible_to_customer=False,
-        body_text=text,
+        message=Message(
+            channel=Article.Channel.NOTE,
+            sender_type=Article.Sender.SYSTEM,
+            is_visible_to_customer=False,
+            body_text=text,
+        ),
     )
 
 
@@ -321,8 +320,12 @@ UNVERIFIED_NOTE = (
 )
 
 
-def _article_fields(parsed: ParsedMessage, raw: bytes, sender) -> dict:
-    """Inbound mail is the customer's side; an agent's own message only when a trusted server vouches for it."""
+def to_message(parsed: ParsedMessage, raw: bytes, sender) -> Message:
+    """The parsed mail as a Message: the customer's side, an agent's own only when a trusted server vouches for it.
+
+    Mail claiming an agent as its sender that no trusted receiving server verified is kept as an
+    internal note, flagged "Sender not verified", and not shown to the customer.
+    """
     notes = list(parsed.notes)
     body_html = parsed.body_html
     claims_agent = sender is not None and sender.is_agent
@@ -336,41 +339,37 @@ def _article_fields(parsed: ParsedMessage, raw: bytes, sender) -> dict:
         body_text = "\n".join(f"[{n}]" for n in notes) + "\n\n" + body_text
     if not (body_text or body_html or parsed.attachments):
         body_text = "(empty message)"
-    return {
-        "channel": Article.Channel.NOTE if unverified else Article.Channel.EMAIL,
-        "author": None if unverified else sender,
-        "sender_type": Article.Sender.AGENT if claims_agent and not unverified else Article.Sender.CUSTOMER,
-        "is_visible_to_customer": not unverified,
-        "subject": parsed.subject,
-        "body_text": body_text,
-        "body_html": body_html,
-        "from_address": parsed.from_address,
-        "to": ", ".join(parsed.to),
-        "cc": ", ".join(parsed.cc),
-        "message_id": parsed.message_id,
-        "in_reply_to": parsed.in_reply_to,
-        "references": " ".join(parsed.references),
-        "attachments": parsed.attachments,
-        "raw_message": raw,
-    }
-
-
-def _new_ticket(parsed, sender, queue, verdict, common) -> Ticket:
-    customer = sender if sender is not None and sender.is_customer else None
-    common = {k: v for k, v in common.items() if k != "subject"}
-    reference = batch.current()  # the defaults the service would look up, read once per batch
-    ticket = services.create_ticket(
-        actor=None,
-        queue=queue,
-        title=one_line(strip_tag(parsed.subject)) or "(no subject)",
-        customer=customer,
-        priority=verdict.priority or reference.priority_for(queue),
-        state=verdict.state or reference.default_state,
-        category=verdict.category,
-        tags=verdict.tags,
-        **common,
+    return Message(
+        channel=Article.Channel.NOTE if unverified else Article.Channel.EMAIL,
+        author=None if unverified else sender,
+        sender_type=Article.Sender.AGENT if claims_agent and not unverified else Article.Sender.CUSTOMER,
+        is_visible_to_customer=not unverified,
+        subject=parsed.subject,
+        body_text=body_text,
+        body_html=body_html,
+        from_address=parsed.from_address,
+        to=", ".join(parsed.to),
+        cc=", ".join(parsed.cc),
+        message_id=parsed.message_id,
+        in_reply_to=parsed.in_reply_to,
+        references=" ".join(parsed.references),
+        attachments=parsed.attachments,
+        raw_message=raw,
     )
-    return ticket
+
+
+def _new_ticket_fields(parsed: ParsedMessage, sender, queue, verdict) -> dict:
+    """create_ticket's arguments besides the message, for mail that opens a ticket."""
+    reference = batch.current()  # the defaults the service would look up, read once per batch
+    return {
+        "queue": queue,
+        "title": one_line(strip_tag(parsed.subject)) or "(no subject)",
+        "customer": sender if sender is not None and sender.is_customer else None,
+        "priority": verdict.priority or reference.priority_for(queue),
+        "state": verdict.state or reference.default_state,
+        "category": verdict.category,
+        "tags": verdict.tags,
+    }
 
 
 def _import_bounce(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
@@ -387,15 +386,17 @@ def _import_bounce(record: InboundMessage, parsed: ParsedMessage, raw: bytes) ->
     article = services.add_article(
         ticket=ticket,
         actor=None,
-        channel=Article.Channel.EMAIL,
-        sender_type=Article.Sender.SYSTEM,
-        is_visible_to_customer=False,
-        subject=parsed.subject,
-        body_text=f"{summary}\n\n{body}" if summary else body,
-        from_address=parsed.from_address,
-        message_id=parsed.message_id,
-        attachments=parsed.attachments,
-        raw_message=raw,
+        message=Message(
+            channel=Article.Channel.EMAIL,
+            sender_type=Article.Sender.SYSTEM,
+            is_visible_to_customer=False,
+            subject=parsed.subject,
+            body_text=f"{summary}\n\n{body}" if summary else body,
+            from_address=parsed.from_address,
+            message_id=parsed.message_id,
+            attachments=parsed.attachments,
+            raw_message=raw,
+        ),
     )
     for address in to_mark:
         mark_undeliverable(address, reason=_bounce_reason(ticket, bounce), article=article)

@@ -62,14 +62,6 @@ class Route:
     not_participant: bool = False
 
 
-def _follow_merges(ticket: Ticket) -> Ticket:
-    for _ in range(20):
-        if not ticket.merged_into_id:
-            return ticket
-        ticket = Ticket.objects.select_related("queue", "state").get(pk=ticket.merged_into_id)
-    return ticket
-
-
 def ticket_by_message_ids(ids: list[str]) -> Ticket | None:
     """The ticket of a stored article or of any mail we sent (acknowledgement, notice, reply) with one of these ids."""
     ids = list(dict.fromkeys(i for i in ids if i))[:50]
@@ -99,7 +91,7 @@ def ticket_for_bounce(ids: list[str], subjects: list[str]) -> Ticket | None:
     ticket = ticket_by_message_ids(ids)
     for subject in subjects:
         ticket = ticket or ticket_by_tag(subject)
-    return _follow_merges(ticket) if ticket is not None else None
+    return ticket.merge_target() if ticket is not None else None
 
 
 def _by_references(parsed: ParsedMessage) -> Ticket | None:
@@ -167,7 +159,7 @@ def route(parsed: ParsedMessage, sender: User | None, account=None) -> Route:
     if ticket is None:
         ticket, how = _by_subject(parsed), "subject"
     if ticket is not None:
-        ticket = _follow_merges(ticket)
+        ticket = ticket.merge_target()
         if is_participant(ticket, parsed.from_address, sender):
             return Route(ticket=ticket, queue=ticket.queue, how=how)
         return Route(ticket=None, queue=queue_for(parsed, account), how="new", not_participant=True)

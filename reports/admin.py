@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import SatisfactionRating
+from tickets.models import SatisfactionRating
 
 
 @admin.register(SatisfactionRating)

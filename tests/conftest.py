@@ -11,6 +11,7 @@ from django.utils import translation
 from accounts.models import Permission
 from helpdesk.celery import app
 from tests.factories import AdminFactory, AgentFactory, CompanyFactory, CustomerFactory, QueueFactory, grant
+from tickets.message import Message
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -151,7 +152,11 @@ def ticket(agent, queue, customer):
     from tickets.services import create_ticket
 
     return create_ticket(
-        actor=agent, queue=queue, title="Printer on fire", customer=customer, body_text="It smokes.", channel="phone"
+        actor=agent,
+        queue=queue,
+        title="Printer on fire",
+        customer=customer,
+        message=Message(body_text="It smokes.", channel="phone"),
     )
 
 

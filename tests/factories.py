@@ -1,9 +1,12 @@
 """factory-boy factories for the domain. Defaults build a usable ticket with no extra setup."""
 
+import dataclasses
+
 import factory
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import AccessGroup, Company, GroupGrant, Role, User
+from tickets.message import Message
 from tickets.models import Article, Priority, Queue, State, Ticket
 
 PASSWORD = "demo-pass-123"
@@ -115,3 +118,14 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     author = factory.LazyAttribute(lambda a: a.ticket.customer)
     subject = factory.LazyAttribute(lambda a: a.ticket.title)
     body_text = factory.Faker("paragraph")
+
+
+MESSAGE_FIELDS = {f.name for f in dataclasses.fields(Message)}
+
+
+def with_message(**kwargs) -> dict:
+    """Service arguments with the message's fields (body_text=..., channel=...) gathered into message=Message(...)."""
+    fields = {k: kwargs.pop(k) for k in list(kwargs) if k in MESSAGE_FIELDS}
+    if fields:
+        kwargs["message"] = Message(**fields)
+    return kwargs

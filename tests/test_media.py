@@ -7,6 +7,7 @@ from django.urls import clear_url_caches
 
 from tickets import services
 from tickets.files_store import FileInput
+from tickets.message import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +31,7 @@ def test_media_files_are_not_served_even_in_debug(debug_urls, client, other_cust
         actor=customer,
         queue=queue,
         title="Contract",
-        body_text="Attached.",
-        attachments=[FileInput("contract.txt", b"salary: 100k", "text/plain")],
+        message=Message(body_text="Attached.", attachments=[FileInput("contract.txt", b"salary: 100k", "text/plain")]),
     )
     stored = ticket.articles.get().attachments.get().stored
     url = settings.MEDIA_URL + stored.file.name

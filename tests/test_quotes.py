@@ -3,6 +3,7 @@
 import pytest
 
 from helpdesk.lib.quotes import split_quoted
+from tickets.message import Message
 
 
 @pytest.mark.parametrize(
@@ -54,8 +55,10 @@ def test_agent_zoom_folds_a_polish_attribution_with_the_mail_apps_splitter(clien
     add_article(
         ticket=ticket,
         actor=customer,
-        channel="web",
-        body_text="Działa, dziękuję.\n\nW dniu 23.11.2026 o 10:00, Anna pisze:\nCzy restart pomógł?\n",
+        message=Message(
+            channel="web",
+            body_text="Działa, dziękuję.\n\nW dniu 23.11.2026 o 10:00, Anna pisze:\nCzy restart pomógł?\n",
+        ),
     )
     client.login(username=agent.username, password=PASSWORD)
     html = client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from tests.test_settings import PRODUCTION, ROOT, clean_env, manage, python
 from tickets import services
 from tickets.customer_access import RATING_SALT, STATUS_SALT
+from tickets.message import Message
 
 # The key every checkout used to run on when SECRET_KEY was unset.
 OLD_DEVELOPMENT_KEY = "insecure-development-key-do-not-use-in-production-" + "x" * 20
@@ -22,7 +23,12 @@ SHOW_KEY = "import django; django.setup(); from django.conf import settings; pri
 
 @pytest.mark.django_db
 def test_a_status_link_signed_with_the_old_development_key_is_refused(client, customer, queue):
-    ticket = services.create_ticket(actor=customer, queue=queue, title="Payroll export", body_text="Salaries.")
+    ticket = services.create_ticket(
+        actor=customer,
+        queue=queue,
+        title="Payroll export",
+        message=Message(body_text="Salaries."),
+    )
     forged = signing.dumps(
         {"t": ticket.pk, "e": customer.email}, key=OLD_DEVELOPMENT_KEY, salt=STATUS_SALT, compress=True
     )
@@ -35,7 +41,12 @@ def test_a_status_link_signed_with_the_old_development_key_is_refused(client, cu
 
 @pytest.mark.django_db
 def test_a_rating_link_signed_with_the_old_development_key_is_refused(client, customer, queue):
-    ticket = services.create_ticket(actor=customer, queue=queue, title="Payroll export", body_text="Salaries.")
+    ticket = services.create_ticket(
+        actor=customer,
+        queue=queue,
+        title="Payroll export",
+        message=Message(body_text="Salaries."),
+    )
     forged = signing.dumps({"t": ticket.pk, "n": ticket.number}, key=OLD_DEVELOPMENT_KEY, salt=RATING_SALT)
 
     response = client.post(reverse("customer:rate", args=[forged]), {"score": 1, "comment": "forged"})

@@ -11,6 +11,7 @@ from django.urls import reverse
 from tickets import services
 from tickets.customer_access import status_token
 from tickets.files_store import FileInput
+from tickets.message import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +22,13 @@ def shown_ticket(customer, queue, agent):
         actor=customer,
         queue=queue,
         title="Printer on fire",
-        body_text="It smokes.",
-        attachments=[FileInput("log.txt", b"smoke log", "text/plain")],
+        message=Message(body_text="It smokes.", attachments=[FileInput("log.txt", b"smoke log", "text/plain")]),
     )
-    services.add_article(ticket=ticket, actor=agent, channel="web", body_text="We are on it.")
+    services.add_article(
+        ticket=ticket,
+        actor=agent,
+        message=Message(channel="web", body_text="We are on it."),
+    )
     return ticket
 
 

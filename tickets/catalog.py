@@ -18,6 +18,35 @@ OPEN_STATE_TYPES = (StateType.NEW, StateType.OPEN, StateType.PENDING_REMINDER, S
 PENDING_STATE_TYPES = (StateType.PENDING_REMINDER, StateType.PENDING_AUTO_CLOSE)
 
 
+def first_default_new(states) -> "State | None":
+    """The state new tickets start in: the one marked default, else the first of type new."""
+    states = list(states)
+    marked = [s for s in states if s.is_default_new]
+    return (marked or [s for s in states if s.type == StateType.NEW] or [None])[0]
+
+
+def first_reopen(states) -> "State | None":
+    """The state a follow-up reopens a closed ticket into: the one marked, else the first of type open."""
+    states = list(states)
+    marked = [s for s in states if s.is_default_reopen]
+    return (marked or [s for s in states if s.type == StateType.OPEN] or [None])[0]
+
+
+class StateQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True).order_by("order", "name", "pk")
+
+    def default_new(self) -> "State | None":
+        return first_default_new(self.active())
+
+    def reopen(self) -> "State | None":
+        return first_reopen(self.active())
+
+    def closed(self) -> "State | None":
+        """The state a customer's "close my request" sets: the first active closed one."""
+        return self.active().filter(type=StateType.CLOSED).first()
+
+
 class State(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     type = models.CharField(_("state type"), max_length=20, choices=StateType.choices)
@@ -25,6 +54,8 @@ class State(models.Model):
     is_default_reopen = models.BooleanField(_("default for follow-ups"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = StateQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

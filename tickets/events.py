@@ -34,6 +34,7 @@ LINK_CHANGED = "link_changed"
 TICKET_MERGED = "ticket_merged"
 TIME_ACCOUNTED = "time_accounted"
 FIELD_CHANGED = "field_changed"
+TICKET_RATED = "ticket_rated"
 
 ALL = "*"
 

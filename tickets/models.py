@@ -8,6 +8,7 @@ from tickets.canned_models import CannedResponse, SavedSearch  # noqa: F401
 from tickets.catalog import OPEN_STATE_TYPES, Category, CustomField, Priority, State, StateType, Tag, TicketType  # noqa: F401
 from tickets.files import Attachment, StoredFile  # noqa: F401
 from tickets.queues import SLA, Queue  # noqa: F401
+from tickets.ratings import SatisfactionRating  # noqa: F401
 
 User = settings.AUTH_USER_MODEL
 
@@ -105,6 +106,30 @@ class Ticket(models.Model):
 
     def subject_tag(self) -> str:
         return f"[{settings.HELPDESK_TICKET_HOOK}{self.number}]"
+
+    def merge_target(self, max_hops: int = 20) -> "Ticket":
+        """The ticket this one lives on in after merges (itself when it was not merged)."""
+        ticket = self
+        for _hop in range(max_hops):
+            if not ticket.merged_into_id:
+                return ticket
+            ticket = Ticket.objects.select_related("queue", "state").get(pk=ticket.merged_into_id)
+        return ticket
+
+    def follow_up_refused(self) -> bool:
+        """Does a customer's message to this ticket bounce (closed, in a queue whose policy is reject)?
+
+        A merged ticket takes follow-ups: they go on to the ticket it was merged into.
+        """
+        return not self.is_open and not self.merged_into_id and self.queue.follow_up_policy == Queue.FollowUp.REJECT
+
+    def customer_may_reopen(self) -> bool:
+        """May the customer reopen it without writing (closed, not merged, in a queue that reopens)?"""
+        return not self.is_open and not self.merged_into_id and self.queue.follow_up_policy == Queue.FollowUp.REOPEN
+
+    def may_be_rated(self) -> bool:
+        """Is it finished, so that the customer can rate it (once: see TicketRating)?"""
+        return not self.is_open and not self.merged_into_id
 
 
 class Article(models.Model):

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tickets.message import Message
 from tickets.services import add_article
 
 
@@ -25,5 +26,7 @@ def post_action(client, ticket, name, **data):
 @pytest.fixture
 def reply_from_customer(ticket, customer):
     return add_article(
-        ticket=ticket, actor=customer, channel="web", body_text="Still smoking.\n\nOn Monday, we wrote:\n> old text"
+        ticket=ticket,
+        actor=customer,
+        message=Message(channel="web", body_text="Still smoking.\n\nOn Monday, we wrote:\n> old text"),
     )

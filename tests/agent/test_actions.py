@@ -7,6 +7,7 @@ from accounts.models import Permission
 from tests.agent.conftest import post_action
 from tests.factories import grant, priority, state
 from tickets import services
+from tickets.message import Message
 from tickets.models import Category, CustomField, Ticket, TicketLink
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +134,13 @@ def test_readonly_agent_may_watch_for_themselves(client, readonly_agent, ticket)
 
 
 def _second(agent, queue, customer, title="Other"):
-    return services.create_ticket(actor=agent, queue=queue, title=title, customer=customer, body_text="x")
+    return services.create_ticket(
+        actor=agent,
+        queue=queue,
+        title=title,
+        customer=customer,
+        message=Message(body_text="x"),
+    )
 
 
 def test_link_and_unlink(agent_client, agent, queue, customer, ticket):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD
 from tickets import pdf
+from tickets.message import Message
 from tickets.models import Article, Ticket
 from tickets.services import add_article
 
@@ -124,11 +125,13 @@ def _with_attachment(ticket, customer):
     return add_article(
         ticket=ticket,
         actor=None,
-        author=customer,
-        channel="email",
-        body_html='<p>See <img src="https://tracker.example/pixel.png"> <script>alert(1)</script></p>',
-        attachments=[FileInput("evil.html", b"<script>x</script>", "text/html")],
-        raw_message=b"From: alice@acme.example\r\nSubject: hi\r\n\r\nbody",
+        message=Message(
+            author=customer,
+            channel="email",
+            body_html='<p>See <img src="https://tracker.example/pixel.png"> <script>alert(1)</script></p>',
+            attachments=[FileInput("evil.html", b"<script>x</script>", "text/html")],
+            raw_message=b"From: alice@acme.example\r\nSubject: hi\r\n\r\nbody",
+        ),
     )
 
 
@@ -148,7 +151,13 @@ def test_attachment_download_is_permission_checked_and_safe(client, agent, outsi
 def test_attachment_of_another_ticket_is_404_through_this_ticket(agent_client, agent, queue, customer, ticket):
     from tickets.services import create_ticket
 
-    other = create_ticket(actor=agent, queue=queue, title="Other", customer=customer, body_text="x")
+    other = create_ticket(
+        actor=agent,
+        queue=queue,
+        title="Other",
+        customer=customer,
+        message=Message(body_text="x"),
+    )
     att = _with_attachment(other, customer).attachments.get()
     assert agent_client.get(reverse("agent:attachment", args=[ticket.pk, att.pk])).status_code == 404
 
@@ -173,7 +182,11 @@ def test_quoted_history_is_collapsed(agent_client, ticket, reply_from_customer):
 
 @pytest.mark.slow
 def test_pdf_of_the_customer_visible_thread(agent_client, agent, ticket):
-    add_article(ticket=ticket, actor=agent, channel="note", body_text="Secret note", is_visible_to_customer=False)
+    add_article(
+        ticket=ticket,
+        actor=agent,
+        message=Message(channel="note", body_text="Secret note", is_visible_to_customer=False),
+    )
     response = agent_client.get(reverse("agent:print", args=[ticket.pk]))
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     assert response.context["thread"].shown == 1
@@ -195,7 +208,11 @@ def test_pdf_fetcher_serves_our_static_files():
 
 def test_notification_poll_reports_new_tickets_and_replies(agent_client, agent, outsider_agent, ticket, customer):
     since = time.time() - 60
-    add_article(ticket=ticket, actor=customer, channel="web", body_text="more")
+    add_article(
+        ticket=ticket,
+        actor=customer,
+        message=Message(channel="web", body_text="more"),
+    )
     data = agent_client.get(reverse("agent:notify"), {"since": since}).json()
     assert data["new_tickets"] == 1 and data["sound"] is True
     old = Ticket.objects.filter(pk=ticket.pk)
@@ -228,7 +245,13 @@ def test_password_reset_from_agent_panel_mails_no_customer(client, customer):
 def test_merged_ticket_points_to_its_target(agent_client, agent, queue, customer, ticket):
     from tickets.services import create_ticket, merge
 
-    target = create_ticket(actor=agent, queue=queue, title="Target", customer=customer, body_text="x")
+    target = create_ticket(
+        actor=agent,
+        queue=queue,
+        title="Target",
+        customer=customer,
+        message=Message(body_text="x"),
+    )
     merge(source=ticket, target=target, actor=agent)
     html = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
     assert reverse("agent:ticket", args=[target.pk]) in html
@@ -238,8 +261,7 @@ def test_quoted_part_of_html_mail_is_folded(agent_client, ticket, customer):
     add_article(
         ticket=ticket,
         actor=customer,
-        channel="web",
-        body_html="<p>New words</p><blockquote><p>Old words</p></blockquote>",
+        message=Message(channel="web", body_html="<p>New words</p><blockquote><p>Old words</p></blockquote>"),
     )
     html = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
     folded = html.split("New words", 1)[1]

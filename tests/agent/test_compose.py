@@ -9,6 +9,7 @@ from mailgateway.models import OutgoingMail
 from tests.factories import state
 from tickets import canned
 from tickets.canned_models import CannedResponse
+from tickets.message import Message
 from tickets.models import Article, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +80,11 @@ def test_a_reply_to_a_ticket_that_got_a_note_meanwhile_is_saved(agent_client, ag
     from tickets.services import add_article
 
     version = ticket.version
-    add_article(ticket=ticket, actor=agent, channel="note", body_text="meanwhile", is_visible_to_customer=False)
+    add_article(
+        ticket=ticket,
+        actor=agent,
+        message=Message(channel="note", body_text="meanwhile", is_visible_to_customer=False),
+    )
     response = agent_client.post(
         compose_url(ticket, "reply"),
         {"version": version, "to": customer.email, "subject": "s", "body": "Draft kept"},

@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.agent.conftest import login
 from tests.factories import priority, state
 from tickets import services
+from tickets.message import Message
 from tickets.models import Article, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,11 @@ def test_the_state_form_applies_after_other_changes_and_refuses_after_a_state_ch
     zoom = reverse("agent:ticket", args=[ticket.pk])
     loaded = loaded_form(agent_client, zoom)
     services.set_priority(ticket=ticket, actor=second_agent, priority=priority(5))
-    services.add_article(ticket=ticket, actor=second_agent, channel="note", body_text="x", is_visible_to_customer=False)
+    services.add_article(
+        ticket=ticket,
+        actor=second_agent,
+        message=Message(channel="note", body_text="x", is_visible_to_customer=False),
+    )
 
     applied = agent_client.post(reverse("agent:state", args=[ticket.pk]), {**loaded, "state": state("open").pk})
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Permission
 from tests.factories import grant, state
+from tickets.message import Message
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +153,13 @@ ACTIONS = [
 def second_ticket(agent, queue, customer):
     from tickets.services import create_ticket
 
-    return create_ticket(actor=agent, queue=queue, title="Second", customer=customer, body_text="x")
+    return create_ticket(
+        actor=agent,
+        queue=queue,
+        title="Second",
+        customer=customer,
+        message=Message(body_text="x"),
+    )
 
 
 @pytest.mark.parametrize("role", ["readonly_agent", "outsider_agent", "customer", "anonymous"])

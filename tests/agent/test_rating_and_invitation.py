@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation
-from reports.models import SatisfactionRating
 from tests.agent.conftest import login
 from tests.factories import ArticleFactory
+from tickets.message import Message
+from tickets.models import SatisfactionRating
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,13 @@ def test_unrated_ticket_shows_no_rating(agent_client, ticket):
 def test_rating_is_loaded_with_the_ticket_not_per_article(agent_client, agent, ticket, queue, customer):
     from tickets.services import create_ticket
 
-    unrated = create_ticket(actor=agent, queue=queue, title="Other", customer=customer, body_text="x", channel="phone")
+    unrated = create_ticket(
+        actor=agent,
+        queue=queue,
+        title="Other",
+        customer=customer,
+        message=Message(body_text="x", channel="phone"),
+    )
     SatisfactionRating.objects.create(ticket=ticket, score=5, comment="Great")
     for t in (ticket, unrated):
         for _ in range(5):
@@ -52,7 +59,7 @@ def test_rating_is_loaded_with_the_ticket_not_per_article(agent_client, agent, t
             assert zoom(agent_client, t).status_code == 200
         counts.append(len(ctx.captured_queries))
         # Joined into the ticket's own query, never fetched on its own.
-        assert not any('FROM "reports_satisfactionrating"' in q["sql"] for q in ctx.captured_queries)
+        assert not any('FROM "tickets_satisfactionrating"' in q["sql"] for q in ctx.captured_queries)
     assert counts[0] == counts[1]
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from tests.agent.conftest import post_action
 from tickets import services
+from tickets.message import Message
 from tickets.models import Ticket, TicketLink
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,13 @@ def fresh(ticket):
 
 @pytest.fixture
 def other(agent, queue, customer):
-    return services.create_ticket(actor=agent, queue=queue, title="Other", customer=customer, body_text="x")
+    return services.create_ticket(
+        actor=agent,
+        queue=queue,
+        title="Other",
+        customer=customer,
+        message=Message(body_text="x"),
+    )
 
 
 @pytest.fixture

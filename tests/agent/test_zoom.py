@@ -6,6 +6,7 @@ from django.urls import reverse
 from tests.agent.conftest import post_action
 from tests.factories import TicketFactory, priority, state
 from tickets import services
+from tickets.message import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,13 @@ def test_customer_sidebar_lists_open_tickets_first_and_only_visible_ones(
 
 def test_titles_and_subjects_are_escaped_everywhere(agent_client, agent, queue, customer):
     evil = "<script>alert('x')</script>"
-    t = services.create_ticket(actor=agent, queue=queue, title=evil, customer=customer, body_text=evil)
+    t = services.create_ticket(
+        actor=agent,
+        queue=queue,
+        title=evil,
+        customer=customer,
+        message=Message(body_text=evil),
+    )
     for url in (reverse("agent:ticket", args=[t.pk]), reverse("agent:queues"), reverse("agent:dashboard")):
         html = agent_client.get(url).content.decode()
         assert evil not in html and "&lt;script&gt;" in html

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 from tickets.canned_models import CannedResponse
+from tickets.message import Message
 from tickets.models import Article, Priority
 from tickets.services import create_ticket, set_priority
 
@@ -21,7 +22,13 @@ def test_agent_takes_replies_with_canned_response_and_closes(page, agent, queue,
     agent.first_name, agent.last_name = "Anna", "Agent"
     agent.save()
     for title, level in [("VPN drops every hour", 4), ("New laptop for Maria", 2), ("Invoice PDF missing", 3)]:
-        other = create_ticket(actor=agent, queue=queue, title=title, customer=customer, body_text=title)
+        other = create_ticket(
+            actor=agent,
+            queue=queue,
+            title=title,
+            customer=customer,
+            message=Message(body_text=title),
+        )
         set_priority(ticket=other, actor=agent, priority=Priority.objects.get(level=level))
 
     page.goto("/agent/login/")

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from tests.factories import PASSWORD
 from tickets import services
 from tickets.catalog import TicketType
+from tickets.message import Message
 from tickets.models import Priority
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,8 +69,9 @@ def test_agent_panel_pages_run_under_the_policy(page, violations, remote_request
     services.add_article(
         ticket=ticket,
         actor=customer,
-        channel="email",
-        body_html='<p>Pixel<img src="https://tracker.example/x.gif"> and <b>bold</b></p>',
+        message=Message(
+            channel="email", body_html='<p>Pixel<img src="https://tracker.example/x.gif"> and <b>bold</b></p>'
+        ),
     )
     services.set_priority(ticket=ticket, actor=agent, priority=Priority.objects.get(level=4))
 
@@ -100,9 +102,16 @@ def test_agent_panel_pages_run_under_the_policy(page, violations, remote_request
 
 
 def test_customer_panel_pages_run_under_the_policy(page, violations, remote_requests, customer, agent, queue):
-    ticket = services.create_ticket(actor=customer, queue=queue, title="Projector is blue", body_text="Since today.")
+    ticket = services.create_ticket(
+        actor=customer,
+        queue=queue,
+        title="Projector is blue",
+        message=Message(body_text="Since today."),
+    )
     services.add_article(
-        ticket=ticket, actor=agent, channel="email", body_html='<p>Try this<img src="https://tracker.example/y"></p>'
+        ticket=ticket,
+        actor=agent,
+        message=Message(channel="email", body_html='<p>Try this<img src="https://tracker.example/y"></p>'),
     )
 
     log_in(page, "/customer/login/", customer)

@@ -3,10 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from reports.models import SatisfactionRating
 from tests.factories import PASSWORD
 from tickets import services
-from tickets.models import Ticket
+from tickets.message import Message
+from tickets.models import SatisfactionRating, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,9 +37,15 @@ def test_customer_files_follows_closes_and_rates_a_request(page, customer, agent
     assert "Projector in room 4" in page.content() and ticket.number in page.content()
     screenshot(page, "customer-tickets")
 
-    services.add_article(ticket=ticket, actor=agent, channel="email", body_text="Please press the Source button twice.")
     services.add_article(
-        ticket=ticket, actor=agent, channel="note", body_text="Internal: room 4 is cursed", is_visible_to_customer=False
+        ticket=ticket,
+        actor=agent,
+        message=Message(channel="email", body_text="Please press the Source button twice."),
+    )
+    services.add_article(
+        ticket=ticket,
+        actor=agent,
+        message=Message(channel="note", body_text="Internal: room 4 is cursed", is_visible_to_customer=False),
     )
 
     page.click("text=Projector in room 4")
@@ -81,4 +87,9 @@ def test_language_picker_switches_the_panel_language(page, customer, own_ticket_
 
 @pytest.fixture
 def own_ticket_for_browser(customer, queue):
-    return services.create_ticket(actor=customer, queue=queue, title="Keyboard", body_text="Keys stick.")
+    return services.create_ticket(
+        actor=customer,
+        queue=queue,
+        title="Keyboard",
+        message=Message(body_text="Keys stick."),
+    )

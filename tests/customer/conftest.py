@@ -1,6 +1,7 @@
 import pytest
 
 from tickets import services
+from tickets.message import Message
 
 
 @pytest.fixture
@@ -17,8 +18,7 @@ def own_ticket(customer, queue):
         actor=customer,
         queue=queue,
         title="My laptop is slow",
-        body_text="Since Monday.",
-        attachments=[FileInput("log.txt", b"slow log", "text/plain")],
+        message=Message(body_text="Since Monday.", attachments=[FileInput("log.txt", b"slow log", "text/plain")]),
     )
 
 
@@ -30,11 +30,17 @@ def others_ticket(other_customer, queue):
         actor=other_customer,
         queue=queue,
         title="Globex secret plans",
-        body_text="Confidential.",
-        attachments=[FileInput("plans.pdf", b"%PDF secret", "application/pdf")],
+        message=Message(
+            body_text="Confidential.", attachments=[FileInput("plans.pdf", b"%PDF secret", "application/pdf")]
+        ),
     )
 
 
 @pytest.fixture
 def colleague_ticket(colleague, queue):
-    return services.create_ticket(actor=colleague, queue=queue, title="Carol VPN issue", body_text="VPN drops.")
+    return services.create_ticket(
+        actor=colleague,
+        queue=queue,
+        title="Carol VPN issue",
+        message=Message(body_text="VPN drops."),
+    )

@@ -4,10 +4,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from reports.models import SatisfactionRating
 from tests.factories import PASSWORD, state
 from tickets import services
 from tickets.customer_access import rating_url, read_status_token, status_token, ticket_status_url
+from tickets.message import Message
+from tickets.models import SatisfactionRating
 
 LOGIN = reverse("customer:login")
 
@@ -119,7 +120,9 @@ def test_forged_or_expired_links_are_404(client, own_ticket, customer):
 @pytest.mark.smoke
 def test_magic_status_link_shows_that_one_ticket_without_login(client, own_ticket, others_ticket, customer, agent):
     services.add_article(
-        ticket=own_ticket, actor=agent, channel="note", body_text="SECRET", is_visible_to_customer=False
+        ticket=own_ticket,
+        actor=agent,
+        message=Message(channel="note", body_text="SECRET", is_visible_to_customer=False),
     )
     url = local(ticket_status_url(own_ticket, customer.email))
     page = client.get(url).content.decode()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.invitations import InvitationError, invite_customer
 from accounts.models import Invitation, User
 from tickets import services
+from tickets.message import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -109,9 +110,7 @@ def test_email_requester_gets_a_magic_link_for_their_ticket(client, queue):
         actor=None,
         queue=queue,
         title="Mail ticket",
-        body_text="hi",
-        channel="email",
-        from_address="Gus <gus@x.example>",
+        message=Message(body_text="hi", channel="email", from_address="Gus <gus@x.example>"),
     )
     url = reverse("customer:status_request")
     answer = client.post(url, {"email": "gus@x.example", "number": ticket.number})

@@ -4,12 +4,17 @@ from django.urls import reverse
 
 from tickets import services
 from tickets.customer_access import status_token
+from tickets.message import Message
 
 TRACKED = '<p>Your invoice<img src="https://tracker.example/x" alt="pixel"> is attached.</p>'
 
 
 def test_a_remote_image_in_a_message_is_dropped_from_the_customer_ticket_page(customer_client, own_ticket, agent):
-    services.add_article(ticket=own_ticket, actor=agent, channel="email", body_html=TRACKED)
+    services.add_article(
+        ticket=own_ticket,
+        actor=agent,
+        message=Message(channel="email", body_html=TRACKED),
+    )
 
     html = customer_client.get(reverse("customer:ticket", args=[own_ticket.pk])).content.decode()
 
@@ -18,7 +23,11 @@ def test_a_remote_image_in_a_message_is_dropped_from_the_customer_ticket_page(cu
 
 
 def test_a_remote_image_is_dropped_from_the_status_link_page_too(client, own_ticket, customer, agent):
-    services.add_article(ticket=own_ticket, actor=agent, channel="email", body_html=TRACKED)
+    services.add_article(
+        ticket=own_ticket,
+        actor=agent,
+        message=Message(channel="email", body_html=TRACKED),
+    )
 
     html = client.get(reverse("customer:ticket_status", args=[status_token(own_ticket, customer.email)])).content
 
@@ -29,8 +38,10 @@ def test_both_panels_show_the_same_cleaned_html(customer_client, own_ticket, age
     services.add_article(
         ticket=own_ticket,
         actor=agent,
-        channel="email",
-        body_html='<p>See <a href="https://docs.example/faq">the FAQ</a><img src="https://t.example/1x.gif"></p>',
+        message=Message(
+            channel="email",
+            body_html='<p>See <a href="https://docs.example/faq">the FAQ</a><img src="https://t.example/1x.gif"></p>',
+        ),
     )
     customer_html = customer_client.get(reverse("customer:ticket", args=[own_ticket.pk])).content.decode()
     client.force_login(agent)

@@ -57,12 +57,10 @@ def test_rating_link_with_a_bad_score_keeps_the_comment(client, own_ticket, cust
 
 
 def test_ratings_are_listed_for_administrators(client, admin_user, own_ticket, customer):
-    from reports.ratings import rate_ticket
-
     services.change_state(ticket=own_ticket, actor=customer, state=state("closed successful"))
-    rate_ticket(ticket=own_ticket, score=2, comment="Slow answer")
+    services.rate_ticket(ticket=own_ticket, actor=customer, score=2, comment="Slow answer")
     admin_user.is_staff = True
     admin_user.save()
     client.force_login(admin_user)
-    page = client.get("/admin/reports/satisfactionrating/").content.decode()
+    page = client.get("/admin/tickets/satisfactionrating/").content.decode()
     assert "Slow answer" in page and own_ticket.number in page

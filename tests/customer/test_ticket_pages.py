@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from reports.models import SatisfactionRating
 from tests.factories import state
 from tickets import services
-from tickets.models import Queue, Ticket
+from tickets.message import Message
+from tickets.models import Queue, SatisfactionRating, Ticket
 
 
 def detail(ticket):
@@ -17,9 +17,7 @@ def agent_reply(ticket, agent, text="We are on it.", internal=False):
     return services.add_article(
         ticket=ticket,
         actor=agent,
-        channel="note" if internal else "email",
-        body_text=text,
-        is_visible_to_customer=not internal,
+        message=Message(channel="note" if internal else "email", body_text=text, is_visible_to_customer=not internal),
     )
 
 
@@ -31,7 +29,12 @@ def test_list_shows_open_requests_with_state_and_last_change(customer_client, ow
 
 
 def test_list_filters_open_and_closed_and_searches(customer_client, customer, own_ticket, queue):
-    done = services.create_ticket(actor=customer, queue=queue, title="Old mouse problem", body_text="x")
+    done = services.create_ticket(
+        actor=customer,
+        queue=queue,
+        title="Old mouse problem",
+        message=Message(body_text="x"),
+    )
     services.change_state(ticket=done, actor=customer, state=state("closed successful"))
     url = reverse("customer:tickets")
     open_page = customer_client.get(url).content.decode()
@@ -47,7 +50,12 @@ def test_list_filters_open_and_closed_and_searches(customer_client, customer, ow
 
 def test_list_runs_a_constant_number_of_queries(customer_client, customer, queue, django_assert_max_num_queries):
     for i in range(25):
-        services.create_ticket(actor=customer, queue=queue, title=f"Request {i}", body_text="x")
+        services.create_ticket(
+            actor=customer,
+            queue=queue,
+            title=f"Request {i}",
+            message=Message(body_text="x"),
+        )
     with django_assert_max_num_queries(8):
         response = customer_client.get(reverse("customer:tickets"))
     assert response.content.decode().count("list-group-item-action") == 20

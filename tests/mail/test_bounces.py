@@ -6,6 +6,7 @@ from mailgateway import ingest
 from mailgateway.models import InboundMessage, OutgoingMail, UndeliverableAddress
 from tests.mail import bounce_mails
 from tests.mail.helpers import make_mail
+from tickets.message import Message
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,11 @@ def test_delay_notice_is_attached_but_does_not_mark_the_address(form, mailed_tic
 def test_bounce_of_an_agent_reply_is_found_by_the_articles_message_id(mailed_ticket, customer, agent):
     from tickets.services import add_article
 
-    reply = add_article(ticket=mailed_ticket, actor=agent, channel="email", body_text="Try this.", to=customer.email)
+    reply = add_article(
+        ticket=mailed_ticket,
+        actor=agent,
+        message=Message(channel="email", body_text="Try this.", to=customer.email),
+    )
     reply.message_id = "<reply-1@support.example.com>"
     reply.save(update_fields=["message_id"])
 

@@ -11,6 +11,7 @@ from tests.conftest import send_at_once
 from tests.factories import CustomerFactory
 from tests.mail.helpers import make_mail
 from tickets import services
+from tickets.message import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +34,13 @@ def johns_ticket(john, queue):
         queue=queue,
         title="Invoice question",
         customer=john,
-        body_text="Where is my invoice?",
-        channel="email",
-        from_address='"John Smith" <john.smith@acme.example>',
-        to="1st-level@support.example.com",
-        cc='"Finance" <finance.team@acme.example>, boss@acme.example',
+        message=Message(
+            body_text="Where is my invoice?",
+            channel="email",
+            from_address='"John Smith" <john.smith@acme.example>',
+            to="1st-level@support.example.com",
+            cc='"Finance" <finance.team@acme.example>, boss@acme.example',
+        ),
     )
 
 
@@ -63,9 +66,7 @@ def test_a_requester_without_an_account_is_matched_on_the_whole_from_address(cli
         actor=None,
         queue=queue,
         title="No account",
-        body_text="hi",
-        channel="email",
-        from_address='"Gus Jones" <gus.jones@x.example>',
+        message=Message(body_text="hi", channel="email", from_address='"Gus Jones" <gus.jones@x.example>'),
     )
     ask_for_link(client, "jones@x.example", ticket.number)
     assert mail.outbox == []

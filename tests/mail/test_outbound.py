@@ -13,6 +13,7 @@ from tests.mail.servers import SmtpSink
 from tickets import services
 from tickets.errors import PermissionDenied
 from tickets.files_store import FileInput
+from tickets.message import Message
 from tickets.models import Article, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +28,8 @@ def agent_client(client, agent):
 def reply(ticket, agent, capture, body="Have you tried turning it off and on again?", **kwargs):
     """What the reply view does: the article and its outbox row in one transaction, sent after the commit."""
     with capture(execute=True), transaction.atomic():
-        article = services.add_article(
-            ticket=ticket, actor=agent, channel="email", body_text=body, to=ticket.customer.email, **kwargs
-        )
+        message = Message(channel="email", body_text=body, to=ticket.customer.email, **kwargs)
+        article = services.add_article(ticket=ticket, actor=agent, message=message)
         outbound.queue_article(article)
     return article
 
@@ -181,7 +181,9 @@ def test_names_and_subjects_cannot_inject_headers(smtp, ticket, agent, django_ca
 def test_a_reply_whose_task_was_lost_is_sent_by_the_safety_net(smtp, ticket, agent):
     with transaction.atomic():  # no on-commit callbacks run: as if the broker lost the task
         article = services.add_article(
-            ticket=ticket, actor=agent, channel="email", body_text="Lost?", to=ticket.customer.email
+            ticket=ticket,
+            actor=agent,
+            message=Message(channel="email", body_text="Lost?", to=ticket.customer.email),
         )
         outbound.queue_article(article)
     assert tasks.retry_due_deliveries() == 0  # too fresh: its own task may still be on its way

@@ -15,6 +15,7 @@ from tests.factories import PASSWORD, CustomerFactory
 from tests.mail.helpers import make_mail
 from tests.mail.servers import SmtpSink
 from tickets import services
+from tickets.message import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +133,11 @@ def test_an_agent_reply_to_an_undeliverable_address_still_goes_out_and_the_zoom_
 ):
     mark_undeliverable(customer.email, reason="550 no such user")
     with on_commit():
-        article = services.add_article(ticket=ticket, actor=agent, channel="email", body_text="Hi", to=customer.email)
+        article = services.add_article(
+            ticket=ticket,
+            actor=agent,
+            message=Message(channel="email", body_text="Hi", to=customer.email),
+        )
         outbound.queue_article(article)
     assert OutgoingMail.objects.get(article=article).status == "sent"
     client.force_login(agent)

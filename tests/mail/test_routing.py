@@ -6,6 +6,7 @@ from mailgateway import ingest
 from tests.factories import QueueFactory, state
 from tests.mail.helpers import make_mail
 from tickets import services
+from tickets.message import Message
 from tickets.models import Queue, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,13 @@ def test_follow_up_to_closed_ticket_rejected_with_a_notice(
 
 
 def test_follow_up_to_merged_ticket_goes_to_the_target(ticket, customer, agent, queue):
-    target = services.create_ticket(actor=agent, queue=queue, title="Main", customer=customer, body_text="x")
+    target = services.create_ticket(
+        actor=agent,
+        queue=queue,
+        title="Main",
+        customer=customer,
+        message=Message(body_text="x"),
+    )
     services.merge(source=ticket, target=target, actor=agent)
     record = receive(subject=f"Re: {ticket.subject_tag()}")
     assert record.ticket == target

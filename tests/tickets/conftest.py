@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.factories import with_message
+
 
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
@@ -28,6 +30,6 @@ def make_ticket(agent, queue, customer):
             "channel": "phone",
         }
         params.update(kwargs)
-        return create_ticket(**params)
+        return create_ticket(**with_message(**params))
 
     return make

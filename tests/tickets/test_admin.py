@@ -8,6 +8,7 @@ from accounts.models import Permission
 from tests.factories import AgentFactory, QueueFactory, grant, state
 from tickets import services
 from tickets.files_store import FileInput
+from tickets.message import Message
 from tickets.models import Article, Attachment, Ticket, TicketHistory, TicketLink
 
 pytestmark = pytest.mark.django_db
@@ -31,15 +32,29 @@ def filled(ticket, agent, customer, other_queue, admin_user):
     services.add_article(
         ticket=ticket,
         actor=agent,
-        channel="note",
-        body_text="See the log.",
-        is_visible_to_customer=False,
-        attachments=[FileInput("log.txt", b"error 42", "text/plain")],
-        time_minutes=5,
+        message=Message(
+            channel="note",
+            body_text="See the log.",
+            is_visible_to_customer=False,
+            attachments=[FileInput("log.txt", b"error 42", "text/plain")],
+            time_minutes=5,
+        ),
     )
-    other = services.create_ticket(actor=None, queue=other_queue, title="Toner", customer=customer, body_text="x")
+    other = services.create_ticket(
+        actor=None,
+        queue=other_queue,
+        title="Toner",
+        customer=customer,
+        message=Message(body_text="x"),
+    )
     services.link(source=ticket, target=other, kind="related", actor=admin_user)
-    third = services.create_ticket(actor=None, queue=ticket.queue, title="Dup", customer=customer, body_text="y")
+    third = services.create_ticket(
+        actor=None,
+        queue=ticket.queue,
+        title="Dup",
+        customer=customer,
+        message=Message(body_text="y"),
+    )
     services.merge(source=third, target=ticket, actor=admin_user)
     return ticket
 
@@ -64,7 +79,13 @@ def test_the_ticket_list_shows_tickets_and_offers_the_agent_panel_for_new_ones(a
 
 def _make_tickets(queue, customer, n):
     for i in range(n):
-        services.create_ticket(actor=None, queue=queue, title=f"T{i}", customer=customer, body_text="body")
+        services.create_ticket(
+            actor=None,
+            queue=queue,
+            title=f"T{i}",
+            customer=customer,
+            message=Message(body_text="body"),
+        )
 
 
 @pytest.mark.parametrize("model", [Ticket, Article, Attachment, TicketHistory, "user"])
@@ -81,7 +102,9 @@ def test_changelists_run_the_same_number_of_queries_for_5_and_50_rows(
         _make_tickets(queue, customer, n)
         for t in Ticket.objects.filter(articles__attachments__isnull=True).distinct()[:n]:
             services.add_article(
-                ticket=t, actor=None, channel="note", body_text="n", attachments=[FileInput(f"{t.pk}.txt", b"x")]
+                ticket=t,
+                actor=None,
+                message=Message(channel="note", body_text="n", attachments=[FileInput(f"{t.pk}.txt", b"x")]),
             )
         for i in range(n):
             CustomerFactory(username=f"c{model.__name__}{Ticket.objects.count()}-{i}")
@@ -132,7 +155,13 @@ def test_a_stale_form_is_refused(admin_client, ticket, agent):
 
 
 def test_tags_and_links_added_in_admin_go_through_the_services(admin_client, admin_user, ticket, customer):
-    other = services.create_ticket(actor=None, queue=ticket.queue, title="Other", customer=customer, body_text="z")
+    other = services.create_ticket(
+        actor=None,
+        queue=ticket.queue,
+        title="Other",
+        customer=customer,
+        message=Message(body_text="z"),
+    )
     data = change_form_data(ticket, tags=[])
     data.update({"links_out-TOTAL_FORMS": "1", "links_out-0-kind": "related", "links_out-0-target": str(other.pk)})
     from tickets.models import Tag
@@ -173,7 +202,11 @@ def test_a_bulk_action_refused_for_one_ticket_reports_it(client, ticket, other_q
 
 def test_staff_agents_see_only_tickets_of_their_queues(client, ticket, customer):
     hidden = services.create_ticket(
-        actor=None, queue=QueueFactory(name="Secret"), title="Secret", customer=customer, body_text="s"
+        actor=None,
+        queue=QueueFactory(name="Secret"),
+        title="Secret",
+        customer=customer,
+        message=Message(body_text="s"),
     )
     staff = AgentFactory(username="staffer", is_staff=True)
     grant(staff, ticket.queue, Permission.RO)
@@ -232,7 +265,13 @@ def change_form_data(ticket, **changes):
 
 
 def test_a_link_deleted_in_admin_is_removed_through_the_service(admin_client, admin_user, ticket, customer):
-    other = services.create_ticket(actor=None, queue=ticket.queue, title="Other", customer=customer, body_text="z")
+    other = services.create_ticket(
+        actor=None,
+        queue=ticket.queue,
+        title="Other",
+        customer=customer,
+        message=Message(body_text="z"),
+    )
     link = services.link(source=ticket, target=other, kind="related", actor=admin_user)
     data = change_form_data(ticket)
     data.update({"links_out-0-id": str(link.pk), "links_out-0-source": str(ticket.pk), "links_out-0-DELETE": "on"})

@@ -10,6 +10,7 @@ from django.db import connection
 from tickets import services
 from tickets.errors import TicketLocked
 from tickets.files_store import store_bytes
+from tickets.message import Message
 from tickets.models import StoredFile, Ticket
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -45,10 +46,9 @@ def test_concurrent_replies_are_all_kept_and_counted(ticket, agent, second_agent
             services.add_article(
                 ticket=Ticket.objects.get(pk=ticket.pk),
                 actor=agents[n % 2],
-                channel="note",
-                body_text=f"agent {n} note {i}",
-                is_visible_to_customer=False,
-                time_minutes=3,
+                message=Message(
+                    channel="note", body_text=f"agent {n} note {i}", is_visible_to_customer=False, time_minutes=3
+                ),
             )
 
     assert run_together(4, reply) == []
@@ -90,7 +90,11 @@ def test_two_agents_replying_and_changing_the_state_at_once_keep_both_replies_an
 
     def reply_and_set_state(n):
         current = Ticket.objects.get(pk=ticket.pk)
-        services.add_article(ticket=current, actor=agents[n], channel="email", body_text=f"reply {n}")
+        services.add_article(
+            ticket=current,
+            actor=agents[n],
+            message=Message(channel="email", body_text=f"reply {n}"),
+        )
         services.change_state(ticket=current, actor=agents[n], state=chosen[n], seen=seen)
 
     errors = run_together(2, reply_and_set_state)

@@ -6,6 +6,7 @@ from tests.factories import priority, state
 from tests.tickets.helpers import snapshot
 from tickets import services
 from tickets.errors import ChangedMeanwhile
+from tickets.message import Message
 from tickets.services.seen import Seen
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,11 @@ pytestmark = pytest.mark.django_db
 def test_two_replies_based_on_the_same_version_are_both_kept(ticket, agent, second_agent):
     version = ticket.version
     for who, text in ((agent, "I will check the cable."), (second_agent, "Try restarting it.")):
-        services.add_article(ticket=ticket, actor=who, channel="email", body_text=text)
+        services.add_article(
+            ticket=ticket,
+            actor=who,
+            message=Message(channel="email", body_text=text),
+        )
 
     assert ticket.version == version + 2
     assert set(ticket.articles.values_list("body_text", flat=True)) >= {"I will check the cable.", "Try restarting it."}
@@ -36,7 +41,11 @@ def test_a_state_change_against_a_state_changed_meanwhile_is_refused_naming_the_
 
 def test_a_state_change_after_other_changes_to_the_ticket_goes_through(ticket, agent, second_agent):
     seen = Seen.of(ticket)
-    services.add_article(ticket=ticket, actor=second_agent, channel="note", body_text="meanwhile")
+    services.add_article(
+        ticket=ticket,
+        actor=second_agent,
+        message=Message(channel="note", body_text="meanwhile"),
+    )
     services.set_priority(ticket=ticket, actor=second_agent, priority=priority(5))
 
     services.change_state(ticket=ticket, actor=agent, state=state("open"), seen=seen)

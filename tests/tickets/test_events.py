@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 
 from tickets import events, services
+from tickets.message import Message
 from tickets.models import Ticket
 
 received = []
@@ -34,7 +35,12 @@ def _clean():
 @pytest.mark.django_db(transaction=True)
 def test_events_are_delivered_only_after_commit(queue, captured_events):
     with transaction.atomic():
-        ticket = services.create_ticket(actor=None, queue=queue, title="Hello", body_text="x")
+        ticket = services.create_ticket(
+            actor=None,
+            queue=queue,
+            title="Hello",
+            message=Message(body_text="x"),
+        )
         assert captured_events == [], "nothing is announced before the commit"
     assert [(e.name, e.ticket_id) for e in captured_events] == [(events.TICKET_CREATED, ticket.pk)]
 
@@ -43,7 +49,12 @@ def test_events_are_delivered_only_after_commit(queue, captured_events):
 def test_no_event_for_a_rolled_back_change(queue, captured_events):
     with pytest.raises(RuntimeError):
         with transaction.atomic():
-            services.create_ticket(actor=None, queue=queue, title="Doomed", body_text="x")
+            services.create_ticket(
+                actor=None,
+                queue=queue,
+                title="Doomed",
+                message=Message(body_text="x"),
+            )
             raise RuntimeError("something later failed")
     assert not Ticket.objects.exists()
     assert captured_events == []
@@ -54,11 +65,21 @@ def test_a_rolled_back_savepoint_drops_its_events(queue, captured_events, django
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
-                services.create_ticket(actor=None, queue=queue, title="Doomed", body_text="x")
+                services.create_ticket(
+                    actor=None,
+                    queue=queue,
+                    title="Doomed",
+                    message=Message(body_text="x"),
+                )
                 raise RuntimeError
         except RuntimeError:
             pass
-        kept = services.create_ticket(actor=None, queue=queue, title="Kept", body_text="x")
+        kept = services.create_ticket(
+            actor=None,
+            queue=queue,
+            title="Kept",
+            message=Message(body_text="x"),
+        )
     assert [e.ticket_id for e in captured_events] == [kept.pk]
 
 
@@ -66,7 +87,12 @@ def test_a_rolled_back_savepoint_drops_its_events(queue, captured_events, django
 def test_a_failing_handler_does_not_stop_the_others(queue, captured_events, caplog, django_capture_on_commit_callbacks):
     events.subscribe(events.TICKET_CREATED)(explode)
     with django_capture_on_commit_callbacks(execute=True):
-        services.create_ticket(actor=None, queue=queue, title="Hello", body_text="x")
+        services.create_ticket(
+            actor=None,
+            queue=queue,
+            title="Hello",
+            message=Message(body_text="x"),
+        )
     assert [e.name for e in captured_events] == [events.TICKET_CREATED]
     assert "failed for" in caplog.text and "handler bug" in caplog.text
 

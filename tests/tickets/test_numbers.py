@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tickets import numbers, services
+from tickets.message import Message
 from tickets.models import Ticket, TicketCounter
 
 NOON = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)
@@ -142,7 +143,12 @@ def test_the_daily_counter_catches_up_past_imported_numbers_far_ahead(queue, set
         )
     TicketCounter.objects.filter(period=stamp).update(value=1)
 
-    made = services.create_ticket(actor=None, queue=queue, title="new", body_text="Hello.", channel="phone")
+    made = services.create_ticket(
+        actor=None,
+        queue=queue,
+        title="new",
+        message=Message(body_text="Hello.", channel="phone"),
+    )
 
     assert made.number[:15] == f"{stamp}1000316"
     assert numbers.is_valid(made.number)

@@ -6,6 +6,7 @@ from mailgateway import ingest
 from tests.mail.helpers import make_mail
 from tickets import services
 from tickets.errors import InvalidChange
+from tickets.message import Message
 from tickets.models import Ticket
 from tickets.text import one_line
 
@@ -27,7 +28,10 @@ def test_other_control_characters_go_and_tab_and_text_stay():
 @pytest.mark.django_db
 def test_create_ticket_stores_a_one_line_title_and_first_subject(queue, customer):
     ticket = services.create_ticket(
-        actor=customer, queue=queue, title="VPN\u2028X-Injected: yes\r\nbroken", body_text="Hi."
+        actor=customer,
+        queue=queue,
+        title="VPN\u2028X-Injected: yes\r\nbroken",
+        message=Message(body_text="Hi."),
     )
     assert ticket.title == "VPN X-Injected: yes broken"
     assert ticket.articles.get().subject == "VPN X-Injected: yes broken"
@@ -36,7 +40,12 @@ def test_create_ticket_stores_a_one_line_title_and_first_subject(queue, customer
 @pytest.mark.django_db
 def test_a_title_of_nothing_but_line_breaks_is_refused_with_a_clear_error(queue, customer):
     with pytest.raises(InvalidChange, match="needs a title"):
-        services.create_ticket(actor=customer, queue=queue, title="\r\n\u2029\x00", body_text="Hi.")
+        services.create_ticket(
+            actor=customer,
+            queue=queue,
+            title="\r\n\u2029\x00",
+            message=Message(body_text="Hi."),
+        )
     assert not Ticket.objects.exists()
 
 
@@ -46,10 +55,7 @@ def test_set_title_article_subject_and_split_are_one_line(ticket, agent):
     article = services.add_article(
         ticket=ticket,
         actor=agent,
-        channel="note",
-        subject="Note\u0085Subject",
-        body_text="x",
-        is_visible_to_customer=False,
+        message=Message(channel="note", subject="Note\u0085Subject", body_text="x", is_visible_to_customer=False),
     )
     new = services.split_article_to_ticket(article=article, actor=agent, title="Split\u2028off")
 

@@ -12,6 +12,7 @@ from tests.tickets.helpers import last_history, snapshot
 from tickets import events, services
 from tickets.errors import InvalidChange, PermissionDenied, TicketLocked
 from tickets.files_store import FileInput, clean_filename
+from tickets.message import Message
 from tickets.models import Article, StoredFile, Ticket, TicketLink
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,11 @@ def _reload(ticket):
 @pytest.mark.smoke
 def test_agent_reply_is_recorded_with_event_and_first_response(ticket, agent, captured_events, committed):
     with committed():
-        article = services.add_article(ticket=ticket, actor=agent, channel="email", body_text="We are on it.")
+        article = services.add_article(
+            ticket=ticket,
+            actor=agent,
+            message=Message(channel="email", body_text="We are on it."),
+        )
     fresh = _reload(ticket)
     assert (article.sender_type, article.author, article.is_visible_to_customer) == (
         Article.Sender.AGENT,
@@ -55,16 +60,24 @@ def test_internal_note_needs_only_the_note_right(ticket, queue):
     noter = AgentFactory(username="noter")
     grant(noter, queue, Permission.RO, Permission.NOTE)
     note = services.add_article(
-        ticket=ticket, actor=noter, channel="note", body_text="Checked the logs.", is_visible_to_customer=False
+        ticket=ticket,
+        actor=noter,
+        message=Message(channel="note", body_text="Checked the logs.", is_visible_to_customer=False),
     )
     assert not note.is_visible_to_customer
     assert _reload(ticket).first_response_at is None, "an internal note is not a response"
     before = snapshot(ticket)
     with pytest.raises(PermissionDenied):
-        services.add_article(ticket=ticket, actor=noter, channel="email", body_text="Dear customer")
+        services.add_article(
+            ticket=ticket,
+            actor=noter,
+            message=Message(channel="email", body_text="Dear customer"),
+        )
     with pytest.raises(PermissionDenied, match="rw"):
         services.add_article(
-            ticket=ticket, actor=noter, channel="phone", sender_type="customer", body_text="Customer called"
+            ticket=ticket,
+            actor=noter,
+            message=Message(channel="phone", sender_type="customer", body_text="Customer called"),
         )
     assert snapshot(ticket) == before
 
@@ -72,7 +85,9 @@ def test_internal_note_needs_only_the_note_right(ticket, queue):
 def test_an_agent_records_a_customers_call_on_a_ticket_another_agent_locked(ticket, agent, second_agent):
     services.lock(ticket=ticket, actor=agent)
     call = services.add_article(
-        ticket=ticket, actor=second_agent, channel="phone", sender_type="customer", body_text="Customer called"
+        ticket=ticket,
+        actor=second_agent,
+        message=Message(channel="phone", sender_type="customer", body_text="Customer called"),
     )
     assert call.is_visible_to_customer and call.author == second_agent
 
@@ -84,9 +99,7 @@ def test_without_rights_no_article_is_added(request, ticket, who):
         services.add_article(
             ticket=ticket,
             actor=request.getfixturevalue(who),
-            channel="note",
-            body_text="sneaky",
-            is_visible_to_customer=False,
+            message=Message(channel="note", body_text="sneaky", is_visible_to_customer=False),
         )
     assert snapshot(ticket) == before
 
@@ -95,11 +108,13 @@ def test_customer_articles_are_always_visible_to_the_customer(ticket, customer):
     article = services.add_article(
         ticket=ticket,
         actor=customer,
-        channel="web",
-        body_text="Any news?",
-        is_visible_to_customer=False,
-        sender_type=Article.Sender.AGENT,
-        time_minutes=30,
+        message=Message(
+            channel="web",
+            body_text="Any news?",
+            is_visible_to_customer=False,
+            sender_type=Article.Sender.AGENT,
+            time_minutes=30,
+        ),
     )
     assert (article.is_visible_to_customer, article.sender_type, article.author) == (
         True,
@@ -112,7 +127,11 @@ def test_customer_articles_are_always_visible_to_the_customer(ticket, customer):
 def test_company_colleague_with_company_right_may_reply(ticket, colleague):
     colleague.can_see_company_tickets = True
     colleague.save()
-    article = services.add_article(ticket=ticket, actor=colleague, channel="web", body_text="Me too")
+    article = services.add_article(
+        ticket=ticket,
+        actor=colleague,
+        message=Message(channel="web", body_text="Me too"),
+    )
     assert article.author == colleague
 
 
@@ -120,10 +139,16 @@ def test_visible_agent_reply_respects_the_lock_but_a_note_does_not(ticket, agent
     services.lock(ticket=ticket, actor=agent)
     before = snapshot(ticket)
     with pytest.raises(TicketLocked):
-        services.add_article(ticket=ticket, actor=second_agent, channel="email", body_text="Hello")
+        services.add_article(
+            ticket=ticket,
+            actor=second_agent,
+            message=Message(channel="email", body_text="Hello"),
+        )
     assert snapshot(ticket) == before
     services.add_article(
-        ticket=ticket, actor=second_agent, channel="note", body_text="FYI", is_visible_to_customer=False
+        ticket=ticket,
+        actor=second_agent,
+        message=Message(channel="note", body_text="FYI", is_visible_to_customer=False),
     )
     assert _reload(ticket).articles.count() == 2
 
@@ -131,15 +156,31 @@ def test_visible_agent_reply_respects_the_lock_but_a_note_does_not(ticket, agent
 def test_empty_article_and_unknown_channel_are_refused(ticket, agent):
     before = snapshot(ticket)
     with pytest.raises(InvalidChange):
-        services.add_article(ticket=ticket, actor=agent, channel="email")
+        services.add_article(
+            ticket=ticket,
+            actor=agent,
+            message=Message(channel="email"),
+        )
     with pytest.raises(InvalidChange):
-        services.add_article(ticket=ticket, actor=agent, channel="pigeon", body_text="coo")
+        services.add_article(
+            ticket=ticket,
+            actor=agent,
+            message=Message(channel="pigeon", body_text="coo"),
+        )
     assert snapshot(ticket) == before
 
 
 def test_an_article_written_while_someone_else_wrote_one_is_kept_too(ticket, agent, second_agent):
-    services.add_article(ticket=ticket, actor=second_agent, channel="note", body_text="first")
-    services.add_article(ticket=ticket, actor=agent, channel="note", body_text="second")
+    services.add_article(
+        ticket=ticket,
+        actor=second_agent,
+        message=Message(channel="note", body_text="first"),
+    )
+    services.add_article(
+        ticket=ticket,
+        actor=agent,
+        message=Message(channel="note", body_text="second"),
+    )
     assert list(ticket.articles.order_by("id").values_list("body_text", flat=True))[1:] == ["first", "second"]
 
 
@@ -149,7 +190,11 @@ def test_html_body_is_sanitised(ticket, agent):
         '<p onclick="steal()">Hi</p><script>alert(1)</script><img src="x" onerror="alert(2)">'
         '<a href="javascript:alert(3)">click</a><a href="https://example.com">ok</a>'
     )
-    article = services.add_article(ticket=ticket, actor=agent, channel="email", body_html=html)
+    article = services.add_article(
+        ticket=ticket,
+        actor=agent,
+        message=Message(channel="email", body_html=html),
+    )
     stored = Article.objects.get(pk=article.pk).body_html
     for bad in ("<script", "alert(1)", "onerror", "onclick", "javascript:"):
         assert bad not in stored
@@ -165,17 +210,19 @@ def test_same_bytes_are_stored_once_under_a_generated_name(ticket, agent):
     first = services.add_article(
         ticket=ticket,
         actor=agent,
-        channel="email",
-        body_text="see attached",
-        attachments=[FileInput("invoice.pdf", PDF, "application/pdf")],
+        message=Message(
+            channel="email", body_text="see attached", attachments=[FileInput("invoice.pdf", PDF, "application/pdf")]
+        ),
     )
     second = services.add_article(
         ticket=ticket,
         actor=agent,
-        channel="note",
-        body_text="again",
-        is_visible_to_customer=False,
-        attachments=[FileInput("copy of invoice.pdf", PDF, "application/pdf")],
+        message=Message(
+            channel="note",
+            body_text="again",
+            is_visible_to_customer=False,
+            attachments=[FileInput("copy of invoice.pdf", PDF, "application/pdf")],
+        ),
     )
     assert StoredFile.objects.count() == 1
     a, b = first.attachments.get(), second.attachments.get()
@@ -212,9 +259,7 @@ def test_path_traversal_in_an_attachment_name_stays_in_the_store(ticket, agent):
     article = services.add_article(
         ticket=ticket,
         actor=agent,
-        channel="email",
-        body_text="x",
-        attachments=[FileInput("../../../outside.txt", b"payload")],
+        message=Message(channel="email", body_text="x", attachments=[FileInput("../../../outside.txt", b"payload")]),
     )
     attachment = article.attachments.get()
     assert attachment.filename == "outside.txt"
@@ -224,7 +269,11 @@ def test_path_traversal_in_an_attachment_name_stays_in_the_store(ticket, agent):
 
 
 def test_an_attachment_alone_makes_an_article(ticket, agent):
-    article = services.add_article(ticket=ticket, actor=agent, channel="note", attachments=[FileInput("a.txt", b"a")])
+    article = services.add_article(
+        ticket=ticket,
+        actor=agent,
+        message=Message(channel="note", attachments=[FileInput("a.txt", b"a")]),
+    )
     assert article.attachments.count() == 1
 
 
@@ -232,7 +281,11 @@ def test_an_attachment_alone_makes_an_article(ticket, agent):
 
 
 def test_time_accounting_sums(ticket, agent, captured_events, committed):
-    article = services.add_article(ticket=ticket, actor=agent, channel="phone", body_text="call", time_minutes=10)
+    article = services.add_article(
+        ticket=ticket,
+        actor=agent,
+        message=Message(channel="phone", body_text="call", time_minutes=10),
+    )
     with committed():
         services.account_time(ticket=ticket, actor=agent, minutes=15)
         services.account_time(ticket=ticket, actor=agent, minutes="7.5", article=article)
@@ -272,9 +325,11 @@ def test_split_copies_the_article_and_attachments_and_links_parent_and_child(
     article = services.add_article(
         ticket=ticket,
         actor=customer,
-        channel="web",
-        body_text="Also my screen flickers.",
-        attachments=[FileInput("screen.png", b"\x89PNG...", "image/png")],
+        message=Message(
+            channel="web",
+            body_text="Also my screen flickers.",
+            attachments=[FileInput("screen.png", b"\x89PNG...", "image/png")],
+        ),
     )
     with committed():
         new = services.split_article_to_ticket(article=article, actor=agent, title="Screen flickers")
@@ -327,8 +382,17 @@ def test_time_that_is_not_a_sane_number_is_refused_everywhere(ticket, agent, que
     with pytest.raises(InvalidChange):
         services.account_time(ticket=ticket, actor=agent, minutes=minutes)
     with pytest.raises(InvalidChange):
-        services.add_article(ticket=ticket, actor=agent, channel="phone", body_text="call", time_minutes=minutes)
+        services.add_article(
+            ticket=ticket,
+            actor=agent,
+            message=Message(channel="phone", body_text="call", time_minutes=minutes),
+        )
     with pytest.raises(InvalidChange):
-        services.create_ticket(actor=agent, queue=queue, title="Call", body_text="x", time_minutes=minutes)
+        services.create_ticket(
+            actor=agent,
+            queue=queue,
+            title="Call",
+            message=Message(body_text="x", time_minutes=minutes),
+        )
     assert snapshot(ticket) == before
     assert Ticket.objects.count() == 1

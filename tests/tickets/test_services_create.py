@@ -6,6 +6,7 @@ from accounts.models import Permission
 from tests.factories import AgentFactory, QueueFactory, grant, state
 from tickets import events, permissions, services
 from tickets.errors import InvalidChange, PermissionDenied
+from tickets.message import Message
 from tickets.models import Article, Ticket
 from tickets.numbers import is_valid
 
@@ -16,7 +17,11 @@ pytestmark = pytest.mark.django_db
 def test_agent_creates_a_ticket_with_its_first_article(agent, queue, customer, captured_events, committed):
     with committed():
         ticket = services.create_ticket(
-            actor=agent, queue=queue, title=" Printer on fire ", customer=customer, body_text="Smoke.", channel="phone"
+            actor=agent,
+            queue=queue,
+            title=" Printer on fire ",
+            customer=customer,
+            message=Message(body_text="Smoke.", channel="phone"),
         )
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert is_valid(ticket.number)
@@ -65,7 +70,12 @@ def test_owner_without_the_owner_right_is_refused(agent, readonly_agent, queue):
 
 def test_empty_title_is_refused(agent, queue):
     with pytest.raises(InvalidChange):
-        services.create_ticket(actor=agent, queue=queue, title="  ", body_text="text")
+        services.create_ticket(
+            actor=agent,
+            queue=queue,
+            title="  ",
+            message=Message(body_text="text"),
+        )
     assert not Ticket.objects.exists()
 
 
@@ -82,12 +92,23 @@ def test_agent_needs_create_with_ro(queue):
 @pytest.mark.parametrize("who", ["readonly_agent", "outsider_agent"])
 def test_agents_without_create_right_cannot_create(request, who, queue):
     with pytest.raises(PermissionDenied):
-        services.create_ticket(actor=request.getfixturevalue(who), queue=queue, title="x", body_text="y")
+        services.create_ticket(
+            actor=request.getfixturevalue(who),
+            queue=queue,
+            title="x",
+            message=Message(body_text="y"),
+        )
     assert not Ticket.objects.exists()
 
 
 def test_system_creates_for_a_customer(queue, customer):
-    ticket = services.create_ticket(actor=None, queue=queue, title="By mail", customer=customer, body_text="Hi")
+    ticket = services.create_ticket(
+        actor=None,
+        queue=queue,
+        title="By mail",
+        customer=customer,
+        message=Message(body_text="Hi"),
+    )
     article = ticket.articles.get()
     assert (article.author, article.sender_type) == (customer, Article.Sender.CUSTOMER)
     assert ticket.history.get().actor is None
@@ -96,12 +117,27 @@ def test_system_creates_for_a_customer(queue, customer):
 @pytest.mark.smoke
 def test_customer_creates_only_in_customer_selectable_queues(customer, queue, other_queue):
     with pytest.raises(PermissionDenied):
-        services.create_ticket(actor=customer, queue=other_queue, title="Help", body_text="Please")
+        services.create_ticket(
+            actor=customer,
+            queue=other_queue,
+            title="Help",
+            message=Message(body_text="Please"),
+        )
     assert not Ticket.objects.exists()
     inactive = QueueFactory(name="Closed desk", customer_selectable=True, is_active=False)
     with pytest.raises(PermissionDenied):
-        services.create_ticket(actor=customer, queue=inactive, title="Help", body_text="Please")
-    ticket = services.create_ticket(actor=customer, queue=queue, title="Help", body_text="Please")
+        services.create_ticket(
+            actor=customer,
+            queue=inactive,
+            title="Help",
+            message=Message(body_text="Please"),
+        )
+    ticket = services.create_ticket(
+        actor=customer,
+        queue=queue,
+        title="Help",
+        message=Message(body_text="Please"),
+    )
     assert ticket.customer == customer and ticket.company == customer.company
 
 
@@ -110,17 +146,19 @@ def test_customer_cannot_set_owner_state_tags_or_hide_the_article(customer, othe
         actor=customer,
         queue=queue,
         title="Help",
-        body_text="Please",
+        message=Message(
+            body_text="Please",
+            author=agent,
+            sender_type=Article.Sender.AGENT,
+            is_visible_to_customer=False,
+            time_minutes=90,
+        ),
         owner=agent,
         responsible=agent,
         state=state("closed successful"),
         tags=["vip"],
         customer=other_customer,
         company=other_customer.company,
-        author=agent,
-        sender_type=Article.Sender.AGENT,
-        is_visible_to_customer=False,
-        time_minutes=90,
     )
     ticket.refresh_from_db()
     assert (ticket.owner, ticket.responsible, ticket.state.name) == (None, None, "new")
@@ -136,7 +174,12 @@ def test_customer_cannot_set_owner_state_tags_or_hide_the_article(customer, othe
 
 
 def test_company_colleague_sees_the_ticket_only_with_the_company_right(customer, colleague, queue):
-    ticket = services.create_ticket(actor=customer, queue=queue, title="Help", body_text="Please")
+    ticket = services.create_ticket(
+        actor=customer,
+        queue=queue,
+        title="Help",
+        message=Message(body_text="Please"),
+    )
     assert not permissions.can(colleague, permissions.RO, ticket)
     assert not permissions.tickets_for(colleague).filter(pk=ticket.pk).exists()
     colleague.can_see_company_tickets = True
@@ -146,7 +189,12 @@ def test_company_colleague_sees_the_ticket_only_with_the_company_right(customer,
 
 
 def test_time_accounted_at_creation(agent, queue):
-    ticket = services.create_ticket(actor=agent, queue=queue, title="Call", body_text="Talked", time_minutes=15)
+    ticket = services.create_ticket(
+        actor=agent,
+        queue=queue,
+        title="Call",
+        message=Message(body_text="Talked", time_minutes=15),
+    )
     ticket.refresh_from_db()
     assert ticket.time_accounted == 15
     assert ticket.articles.get().time_accounted == 15
@@ -158,8 +206,9 @@ def test_html_from_mail_is_sanitised_at_creation(queue, customer):
         queue=queue,
         title="HTML mail",
         customer=customer,
-        channel="email",
-        body_html='<div>Hello<script>steal()</script><img src="cid:logo" onerror="x()"></div>',
+        message=Message(
+            channel="email", body_html='<div>Hello<script>steal()</script><img src="cid:logo" onerror="x()"></div>'
+        ),
     )
     html = ticket.articles.get().body_html
     assert "<script" not in html and "onerror" not in html and "steal()" not in html

@@ -7,6 +7,7 @@ from tests.factories import grant, priority, state
 from tests.tickets.helpers import snapshot
 from tickets import services
 from tickets.errors import PermissionDenied, StaleTicket
+from tickets.message import Message
 from tickets.models import Category, CustomField, Ticket, TicketType
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,17 @@ CALLS = {
 NO_VERSION = {
     # An article only adds: two agents replying at once both keep their reply.
     "add_article": lambda c, a: services.add_article(
-        ticket=c["ticket"], actor=a, channel="note", body_text="x", is_visible_to_customer=False
+        ticket=c["ticket"],
+        actor=a,
+        message=Message(channel="note", body_text="x", is_visible_to_customer=False),
+    ),
+    # A customer's follow-up only adds, too.
+    "follow_up": lambda c, a: services.follow_up(ticket=c["ticket"], actor=a, message=Message(body_text="x")),
+    # Only the ticket's customer rates (and only a closed ticket).
+    "rate_ticket": lambda c, a: services.rate_ticket(ticket=c["ticket"], actor=a, score=5),
+    # Reply and set the next state: the article is kept even when the state collides (test_concurrent_replies).
+    "reply": lambda c, a: services.reply(
+        ticket=c["ticket"], actor=a, message=Message(channel="email", body_text="x"), next_state=state("open")
     ),
     "unlock": lambda c, a: services.unlock(ticket=c["ticket"], actor=a),
     "watch": lambda c, a: services.watch(ticket=c["ticket"], actor=a, user=c["agent"]),
@@ -69,7 +80,20 @@ NO_VERSION = {
 
 
 def test_the_tables_cover_every_service_function():
-    assert set(CALLS) | set(NO_VERSION) | {"create_ticket"} == set(services.__all__)
+    assert set(CALLS) | set(NO_VERSION) | {"create_ticket", "open_ticket"} == set(services.__all__)
+
+
+def test_only_an_agent_with_the_create_right_opens_a_ticket_for_a_customer(ctx, request, customer, queue):
+    for who in ("outsider_agent", "other_customer", "readonly_agent"):
+        with pytest.raises(PermissionDenied):
+            services.open_ticket(
+                actor=request.getfixturevalue(who),
+                queue=queue,
+                title="Call",
+                message=Message(channel="phone", body_text="x"),
+                customer=customer,
+            )
+    assert Ticket.objects.count() == 2
 
 
 @pytest.mark.parametrize("name", sorted([*CALLS, *NO_VERSION]))
@@ -106,5 +130,10 @@ def test_create_ticket_without_a_right_creates_nothing(request, queue, other_que
     actor = request.getfixturevalue(who)
     target = other_queue if who == "other_customer" else queue
     with pytest.raises(PermissionDenied):
-        services.create_ticket(actor=actor, queue=target, title="x", body_text="y")
+        services.create_ticket(
+            actor=actor,
+            queue=target,
+            title="x",
+            message=Message(body_text="y"),
+        )
     assert not Ticket.objects.exists()

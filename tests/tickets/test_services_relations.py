@@ -9,6 +9,7 @@ from tests.factories import grant, state
 from tests.tickets.helpers import last_history, snapshot
 from tickets import events, services
 from tickets.errors import InvalidChange, PermissionDenied, TicketLocked
+from tickets.message import Message
 from tickets.models import Article, Ticket, TicketLink, TicketMerge
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,11 @@ def test_merge_moves_articles_and_time_and_leaves_a_stub(
     ticket, agent, customer, make_ticket, captured_events, committed
 ):
     target = make_ticket(title="The real one")
-    services.add_article(ticket=ticket, actor=customer, channel="web", body_text="more")
+    services.add_article(
+        ticket=ticket,
+        actor=customer,
+        message=Message(channel="web", body_text="more"),
+    )
     services.account_time(ticket=ticket, actor=agent, minutes=20)
     services.account_time(ticket=target, actor=agent, minutes=5)
     source_articles = set(ticket.articles.values_list("pk", flat=True))

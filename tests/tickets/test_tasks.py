@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tickets import events, services
+from tickets.message import Message
 from tickets.models import Ticket, TicketHistory
 from tickets.tasks import release_expired_locks
 
@@ -60,7 +61,9 @@ def test_a_young_lock_stays(timed_queue, ticket, agent):
 def test_recent_agent_activity_keeps_an_old_lock(timed_queue, ticket, agent):
     _locked(ticket, agent, minutes_ago=45)
     services.add_article(
-        ticket=ticket, actor=agent, channel="note", body_text="still on it", is_visible_to_customer=False
+        ticket=ticket,
+        actor=agent,
+        message=Message(channel="note", body_text="still on it", is_visible_to_customer=False),
     )
     assert release_expired_locks() == 0
     assert Ticket.objects.get(pk=ticket.pk).is_locked
@@ -68,7 +71,11 @@ def test_recent_agent_activity_keeps_an_old_lock(timed_queue, ticket, agent):
 
 def test_a_customer_reply_does_not_keep_the_lock(timed_queue, ticket, agent, customer):
     _locked(ticket, agent, minutes_ago=45)
-    services.add_article(ticket=ticket, actor=customer, channel="web", body_text="Anyone there?")
+    services.add_article(
+        ticket=ticket,
+        actor=customer,
+        message=Message(channel="web", body_text="Anyone there?"),
+    )
     assert release_expired_locks() == 1
     assert not Ticket.objects.get(pk=ticket.pk).is_locked
 

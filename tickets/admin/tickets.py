@@ -261,7 +261,7 @@ class TicketAdmin(admin.ModelAdmin):
 
     def _close(self, request, queryset, name):
         state = State.objects.filter(type=StateType.CLOSED, name=name, is_active=True).first()
-        state = state or State.objects.filter(type=StateType.CLOSED, is_active=True).first()
+        state = state or State.objects.closed()
         if state is None:
             self.message_user(request, _("No active closed state is defined."), messages.ERROR)
             return

@@ -17,6 +17,7 @@ from tickets import permissions as perms
 from tickets.demo.setup import DOMAIN, Cast
 from tickets.demo.texts import BY_LANGUAGE, SCENARIO_ROUTING
 from tickets.files_store import FileInput
+from tickets.message import Message
 from tickets.models import Article, Category, CustomField, Priority, State, Ticket, TicketHistory, TicketType
 
 SEED = "helpdesk-demo-1"
@@ -129,36 +130,37 @@ class TicketBuilder:
         channel = "email" if queue.name == "Postmaster" else rng.choices(["email", "web", "phone"], [5, 3, 2])[0]
         if channel == "web" and not queue.customer_selectable:
             channel = "email"
+        message = Message(
+            body_text=f"{body}\n\n{self.texts.SIGN_OFF}\n{customer.display_name()}", message_id=demo_id(self.i)
+        )
         common = {
             "queue": queue,
             "title": subject,
-            "body_text": f"{body}\n\n{self.texts.SIGN_OFF}\n{customer.display_name()}",
             "customer": customer,
             "priority": rng.choices(self.vocabulary.priorities, weights=[1, 3, 10, 4, 1])[0],
             "category": self.vocabulary.categories[category],
-            "message_id": demo_id(self.i),
         }
         ticket_type = rng.choice(self.vocabulary.types)
         if channel == "web":
-            ticket = services.create_ticket(actor=customer, channel="web", **common)
+            ticket = services.create_ticket(actor=customer, message=message.but(channel="web"), **common)
             services.set_type(ticket=ticket, actor=self.handler, type=ticket_type)
             services.tag(ticket=ticket, actor=self.handler, names=tags)
             return ticket
         if channel == "phone":
             return services.create_ticket(
                 actor=self.handler,
-                channel="phone",
-                author=customer,
-                sender_type=Article.Sender.CUSTOMER,
+                message=message.but(channel="phone", author=customer, sender_type=Article.Sender.CUSTOMER),
                 type=ticket_type,
                 tags=tags,
                 **common,
             )
         return services.create_ticket(
             actor=None,
-            channel="email",
-            from_address=f'"{customer.display_name()}" <{customer.email}>',
-            to=queue.sender_address,
+            message=message.but(
+                channel="email",
+                from_address=f'"{customer.display_name()}" <{customer.email}>',
+                to=queue.sender_address,
+            ),
             type=ticket_type,
             tags=tags,
             **common,
@@ -172,22 +174,26 @@ class TicketBuilder:
                 services.add_article(
                     ticket=ticket,
                     actor=self.handler,
-                    channel=Article.Channel.NOTE,
-                    body_text=rng.choice(texts.NOTES),
-                    is_visible_to_customer=False,
-                    time_minutes=rng.choice([5, 10, 15, 30]),
+                    message=Message(
+                        channel=Article.Channel.NOTE,
+                        body_text=rng.choice(texts.NOTES),
+                        is_visible_to_customer=False,
+                        time_minutes=rng.choice([5, 10, 15, 30]),
+                    ),
                 )
             elif k % 2 == 1:
                 text = first_reply if k == 1 else rng.choice(texts.AGENT_REPLIES)
                 services.add_article(
                     ticket=ticket,
                     actor=self.handler,
-                    channel=Article.Channel.EMAIL,
-                    body_text=f"{text}\n\n{texts.SIGN_OFF}\n{self.handler.display_name()}",
-                    subject=f"RE: {ticket.subject_tag()} {ticket.title}",
-                    from_address=self.queue.sender_address,
-                    to=self.customer.email,
-                    time_minutes=rng.choice([0, 0, 5, 10]),
+                    message=Message(
+                        channel=Article.Channel.EMAIL,
+                        body_text=f"{text}\n\n{texts.SIGN_OFF}\n{self.handler.display_name()}",
+                        subject=f"RE: {ticket.subject_tag()} {ticket.title}",
+                        from_address=self.queue.sender_address,
+                        to=self.customer.email,
+                        time_minutes=rng.choice([0, 0, 5, 10]),
+                    ),
                 )
             else:
                 text = rng.choice(texts.THANKS) if last and closing else rng.choice(texts.FOLLOW_UPS)
@@ -195,14 +201,16 @@ class TicketBuilder:
                 services.add_article(
                     ticket=ticket,
                     actor=None,
-                    author=self.customer,
-                    channel=Article.Channel.EMAIL,
-                    sender_type=Article.Sender.CUSTOMER,
-                    body_text=f"{text}\n\n{self.customer.display_name()}",
-                    subject=f"RE: {ticket.subject_tag()} {ticket.title}",
-                    from_address=self.customer.email,
-                    to=self.queue.sender_address,
-                    attachments=attach,
+                    message=Message(
+                        author=self.customer,
+                        channel=Article.Channel.EMAIL,
+                        sender_type=Article.Sender.CUSTOMER,
+                        body_text=f"{text}\n\n{self.customer.display_name()}",
+                        subject=f"RE: {ticket.subject_tag()} {ticket.title}",
+                        from_address=self.customer.email,
+                        to=self.queue.sender_address,
+                        attachments=attach,
+                    ),
                 )
 
     def extras(self, ticket: Ticket, key: str) -> None:

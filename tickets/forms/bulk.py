@@ -61,7 +61,7 @@ class BulkForm(forms.Form):
         data = super().clean()
         action = data.get("action")
         if action == "close":
-            data["state"] = State.objects.filter(type=StateType.CLOSED, is_active=True).order_by("order").first()
+            data["state"] = State.objects.closed()
         needed = NEEDS.get(action)
         if needed and not data.get(needed) and action != "owner":
             self.add_error(needed, _("This action needs a value."))

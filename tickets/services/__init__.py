@@ -20,7 +20,10 @@ from tickets.services.changes import (
     unlock,
 )
 from tickets.services.create import create_ticket
+from tickets.services.followup import follow_up
+from tickets.services.rating import rate_ticket
 from tickets.services.relations import link, merge, tag, unlink, untag, unwatch, watch
+from tickets.services.reply import open_ticket, reply
 
 __all__ = [
     "account_time",
@@ -28,10 +31,14 @@ __all__ = [
     "assign_owner",
     "change_state",
     "create_ticket",
+    "follow_up",
     "link",
     "lock",
     "merge",
     "move_queue",
+    "open_ticket",
+    "rate_ticket",
+    "reply",
     "set_category",
     "set_custom_field",
     "set_priority",

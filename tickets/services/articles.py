@@ -9,6 +9,7 @@ from tickets import events
 from tickets import permissions as perms
 from tickets.errors import InvalidChange
 from tickets.files_store import FileInput, clean_filename, store_bytes
+from tickets.message import Message
 from tickets.models import Article, Attachment, Ticket
 from tickets.sanitize import clean_html
 from tickets.services._base import bump, check_lock, load_for_change, lock_row, record, refresh
@@ -58,48 +59,28 @@ def _check_article_rights(ticket: Ticket, actor, *, sender_type: str, visible: b
         perms.require(actor, perms.NOTE, ticket)
 
 
-def write_article(
-    ticket: Ticket,
-    *,
-    actor,
-    author=None,
-    channel: str,
-    body_text: str = "",
-    body_html: str = "",
-    subject: str = "",
-    sender_type: str | None = None,
-    is_visible_to_customer: bool = True,
-    from_address: str = "",
-    to: str = "",
-    cc: str = "",
-    message_id: str = "",
-    in_reply_to: str = "",
-    references: str = "",
-    attachments: list[FileInput] = (),
-    time_minutes=0,
-    raw_message: bytes | None = None,
-) -> Article:
+def write_article(ticket: Ticket, *, actor, message: Message) -> Article:
     """Create the article rows on an already-locked ticket; callers hold the transaction."""
-    author = author if author is not None else actor
+    author = message.author if message.author is not None else actor
     article = Article.objects.create(
         ticket=ticket,
-        channel=channel,
-        sender_type=sender_type or _sender_for(actor, author),
-        is_visible_to_customer=is_visible_to_customer,
+        channel=message.channel,
+        sender_type=message.sender_type or _sender_for(actor, author),
+        is_visible_to_customer=message.is_visible_to_customer,
         author=author,
-        from_address=from_address or (author.email if author else ""),
-        to_addresses=to,
-        cc_addresses=cc,
-        subject=one_line(subject)[:500] or ticket.title,
-        body_text=body_text,
-        body_html=clean_html(body_html),
-        message_id=message_id,
-        in_reply_to=in_reply_to,
-        references=references,
-        raw_message=store_bytes(raw_message) if raw_message else None,
-        time_accounted=Decimal(str(time_minutes or 0)),
+        from_address=message.from_address or (author.email if author else ""),
+        to_addresses=message.to,
+        cc_addresses=message.cc,
+        subject=one_line(message.subject)[:500] or ticket.title,
+        body_text=message.body_text,
+        body_html=clean_html(message.body_html),
+        message_id=message.message_id,
+        in_reply_to=message.in_reply_to,
+        references=message.references,
+        raw_message=store_bytes(message.raw_message) if message.raw_message else None,
+        time_accounted=Decimal(str(message.time_minutes or 0)),
     )
-    for item in attachments:
+    for item in message.attachments:
         Attachment.objects.create(
             article=article,
             stored=store_bytes(item.content),
@@ -112,86 +93,60 @@ def write_article(
     return article
 
 
-def add_article(
-    *,
-    ticket: Ticket,
-    actor,
-    channel: str,
-    body_text: str = "",
-    body_html: str = "",
-    subject: str = "",
-    author=None,
-    sender_type: str | None = None,
-    is_visible_to_customer: bool = True,
-    from_address: str = "",
-    to: str = "",
-    cc: str = "",
-    message_id: str = "",
-    in_reply_to: str = "",
-    references: str = "",
-    attachments: list[FileInput] = (),
-    time_minutes=0,
-    raw_message: bytes | None = None,
-) -> Article:
+def check_message(message: Message) -> Message:
+    """Refuse a message no article can be made of; its time as a checked number of minutes."""
+    if message.channel not in Channel.values:
+        raise InvalidChange(f"Unknown channel {message.channel!r}.")
+    if not message.has_content:
+        raise InvalidChange("An article needs a text, an HTML body or an attachment.")
+    return message.but(time_minutes=parse_minutes(message.time_minutes))
+
+
+def add_article(*, ticket: Ticket, actor, message: Message) -> Article:
     """Append a message to the thread. Customers' articles are always visible to customers.
 
     Never refused for a form based on an older version: an article only adds, so two agents
     replying at once both keep their reply.
     """
-    if channel not in Channel.values:
-        raise InvalidChange(f"Unknown channel {channel!r}.")
-    if not (body_text or body_html or attachments):
-        raise InvalidChange("An article needs a text, an HTML body or an attachment.")
-    time_minutes = parse_minutes(time_minutes)
+    message = check_message(message)
     with transaction.atomic():
         fresh = lock_row(ticket)
-        sender = sender_type or _sender_for(actor, author)
-        if actor is not None and actor.is_customer:
-            sender, is_visible_to_customer = Sender.CUSTOMER, True
-            author, time_minutes = actor, 0
-        _check_article_rights(fresh, actor, sender_type=sender, visible=is_visible_to_customer)
-        article = write_article(
-            fresh,
-            actor=actor,
-            author=author,
-            channel=channel,
-            body_text=body_text,
-            body_html=body_html,
-            subject=subject,
-            sender_type=sender,
-            is_visible_to_customer=is_visible_to_customer,
-            from_address=from_address,
-            to=to,
-            cc=cc,
-            message_id=message_id,
-            in_reply_to=in_reply_to,
-            references=references,
-            attachments=attachments,
-            time_minutes=time_minutes,
-            raw_message=raw_message,
-        )
-        changed = []
-        if sender == Sender.AGENT and is_visible_to_customer and fresh.first_response_at is None:
-            fresh.first_response_at = article.created
-            changed.append("first_response_at")
-        if article.time_accounted:
-            fresh.time_accounted += article.time_accounted
-            changed.append("time_accounted")
-        bump(fresh, *changed)
-        # The channel code, not its label: history is read in every language.
-        record(fresh, actor, "article_added", "article", "", f"{article.channel} #{article.pk}")
-        if article.time_accounted:
-            record(fresh, actor, "time_accounted", "time_accounted", "", article.time_accounted)
-        events.publish(
-            events.ARTICLE_ADDED,
-            fresh,
-            actor,
-            article_id=article.pk,
-            sender_type=sender,
-            channel=channel,
-            visible=is_visible_to_customer,
-        )
+        article = append(fresh, actor, message)
     refresh(ticket, fresh)
+    return article
+
+
+def append(fresh: Ticket, actor, message: Message) -> Article:
+    """add_article on a ticket already locked by the caller's transaction (`check_message` done)."""
+    sender = message.sender_type or _sender_for(actor, message.author)
+    if actor is not None and actor.is_customer:
+        message = message.but(is_visible_to_customer=True, author=actor, time_minutes=0)
+        sender = Sender.CUSTOMER
+    message = message.but(sender_type=sender)
+    visible = message.is_visible_to_customer
+    _check_article_rights(fresh, actor, sender_type=sender, visible=visible)
+    article = write_article(fresh, actor=actor, message=message)
+    changed = []
+    if sender == Sender.AGENT and visible and fresh.first_response_at is None:
+        fresh.first_response_at = article.created
+        changed.append("first_response_at")
+    if article.time_accounted:
+        fresh.time_accounted += article.time_accounted
+        changed.append("time_accounted")
+    bump(fresh, *changed)
+    # The channel code, not its label: history is read in every language.
+    record(fresh, actor, "article_added", "article", "", f"{article.channel} #{article.pk}")
+    if article.time_accounted:
+        record(fresh, actor, "time_accounted", "time_accounted", "", article.time_accounted)
+    events.publish(
+        events.ARTICLE_ADDED,
+        fresh,
+        actor,
+        article_id=article.pk,
+        sender_type=sender,
+        channel=message.channel,
+        visible=visible,
+    )
     return article
 
 
@@ -234,16 +189,18 @@ def split_article_to_ticket(*, article: Article, actor, queue=None, title: str =
             customer=fresh.customer,
             company=fresh.company,
             priority=fresh.priority,
-            channel=article.channel,
-            body_text=article.body_text,
-            body_html=article.body_html,
-            author=article.author,
-            sender_type=article.sender_type,
-            from_address=article.from_address,
-            to=article.to_addresses,
-            cc=article.cc_addresses,
-            attachments=attachments,
-            is_visible_to_customer=article.is_visible_to_customer,
+            message=Message(
+                channel=article.channel,
+                body_text=article.body_text,
+                body_html=article.body_html,
+                author=article.author,
+                sender_type=article.sender_type,
+                from_address=article.from_address,
+                to=article.to_addresses,
+                cc=article.cc_addresses,
+                attachments=attachments,
+                is_visible_to_customer=article.is_visible_to_customer,
+            ),
         )
         record(fresh, actor, "split", "article", f"#{article.pk}", new.number)
         link(source=fresh, target=new, kind="parent", actor=actor)

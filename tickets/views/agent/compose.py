@@ -9,7 +9,6 @@ saved, and the ticket shows who changed the state, with the agent's choice ready
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -20,8 +19,9 @@ from mailgateway import outbound
 from tickets import canned, services
 from tickets import permissions as perms
 from tickets.canned_models import CannedResponse
-from tickets.errors import ChangedMeanwhile, InvalidChange, TicketError
+from tickets.errors import ChangedMeanwhile, TicketError
 from tickets.forms.compose import ArticleForm, to_file_inputs
+from tickets.message import Message
 from tickets.models import Article
 from tickets.services.seen import Seen
 from tickets.views.agent.base import agent_required, back_to_ticket, message_for, status_for
@@ -113,45 +113,28 @@ def _save(request, ticket, kind, data) -> ChangedMeanwhile | None:
     email = channel == Article.Channel.EMAIL
     # What the form showed; a form without `seen` showed the ticket as it is now if the version still matches.
     seen = data.get("seen") or (Seen.of(ticket) if ticket.version == data["version"] else None)
-    with transaction.atomic():
-        article = services.add_article(
-            ticket=ticket,
-            actor=agent,
-            channel=channel,
-            subject=data["subject"],
-            body_text=data["body"],
-            sender_type=Article.Sender.AGENT,
-            is_visible_to_customer=visible,
-            from_address=ticket.queue.sender_address if email else agent.email,
-            to=data.get("to", ""),
-            cc=data.get("cc", ""),
-            attachments=to_file_inputs(data.get("attachments") or []),
-            time_minutes=data.get("time_minutes") or 0,
-        )
-        if email:  # stored in the outbox with the article, sent right after the commit
-            outbound.queue_article(article)
-        state = data.get("next_state")
-        if state is not None:
-            if state.is_pending and not data.get("pending_until"):
-                raise InvalidChange(_("A pending state needs a date."))
-            if seen is None:
-                return ChangedMeanwhile(
-                    _(
-                        "Someone else changed this ticket since you opened the form; "
-                        "your change of the state was not applied."
-                    )
-                )
-            try:
-                services.change_state(
-                    ticket=ticket,
-                    actor=agent,
-                    state=state,
-                    pending_until=data.get("pending_until"),
-                    seen=seen,
-                )
-            except ChangedMeanwhile as exc:
-                return exc  # the article stays; only the colliding change is left out
-    return None
+    message = Message(
+        channel=channel,
+        subject=data["subject"],
+        body_text=data["body"],
+        sender_type=Article.Sender.AGENT,
+        is_visible_to_customer=visible,
+        from_address=ticket.queue.sender_address if email else agent.email,
+        to=data.get("to", ""),
+        cc=data.get("cc", ""),
+        attachments=to_file_inputs(data.get("attachments") or []),
+        time_minutes=data.get("time_minutes") or 0,
+    )
+    done = services.reply(
+        ticket=ticket,
+        actor=agent,
+        message=message,
+        next_state=data.get("next_state"),
+        pending_until=data.get("pending_until"),
+        seen=seen,
+        deliver=outbound.queue_article if email else None,  # into the outbox with the article, sent after commit
+    )
+    return done.refused
 
 
 def _saved_but_state_refused(request, ticket, title, conflict: ChangedMeanwhile, data):

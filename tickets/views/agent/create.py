@@ -1,6 +1,5 @@
 """An agent opens a ticket: phone ticket (inbound call) or email ticket (outbound); customer lookup."""
 
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
@@ -14,6 +13,7 @@ from tickets import permissions as perms
 from tickets import services
 from tickets.errors import TicketError
 from tickets.forms.compose import NewCustomerForm, TicketCreateForm, to_file_inputs
+from tickets.message import Message
 from tickets.models import Article
 from tickets.views.agent.base import agent_required, back_to_ticket, message_for, status_for
 
@@ -45,28 +45,27 @@ def create_ticket(request, kind: str):
 def _create(user, kind, data):
     customer = data["customer"]
     email = kind == "email"
-    with transaction.atomic():
-        ticket = services.create_ticket(
-            actor=user,
-            queue=data["queue"],
-            title=data["title"],
-            channel=Article.Channel.EMAIL if email else Article.Channel.PHONE,
-            body_text=data["body"],
-            customer=customer,
-            priority=data.get("priority"),
-            category=data.get("category"),
-            author=user if email else customer,
-            sender_type=Article.Sender.AGENT if email else Article.Sender.CUSTOMER,
-            from_address=data["queue"].sender_address if email else customer.email,
-            to=customer.email if email else "",
-            attachments=to_file_inputs(data.get("attachments") or []),
-            time_minutes=data.get("time_minutes") or 0,
-        )
-        if email:  # the first mail leaves right after the commit, like a reply
-            outbound.queue_article(ticket.articles.order_by("id").first())
-        if data.get("next_state"):
-            services.change_state(ticket=ticket, actor=user, state=data["next_state"])
-    return ticket
+    message = Message(
+        channel=Article.Channel.EMAIL if email else Article.Channel.PHONE,
+        body_text=data["body"],
+        author=user if email else customer,
+        sender_type=Article.Sender.AGENT if email else Article.Sender.CUSTOMER,
+        from_address=data["queue"].sender_address if email else customer.email,
+        to=customer.email if email else "",
+        attachments=to_file_inputs(data.get("attachments") or []),
+        time_minutes=data.get("time_minutes") or 0,
+    )
+    return services.open_ticket(
+        actor=user,
+        queue=data["queue"],
+        title=data["title"],
+        message=message,
+        customer=customer,
+        priority=data.get("priority"),
+        category=data.get("category"),
+        next_state=data.get("next_state"),
+        deliver=outbound.queue_article if email else None,  # the first mail leaves right after the commit
+    )
 
 
 @agent_required

@@ -13,13 +13,12 @@ from django.views.decorators.http import require_http_methods
 from accounts import throttle
 from accounts.invitations import send_customer_mail
 from helpdesk.lib import addresses
-from reports.models import SatisfactionRating
-from reports.ratings import rate_ticket
+from tickets import services
 from tickets.customer_access import read_rating_token, read_status_token, ticket_status_url
 from tickets.errors import TicketError
 from tickets.files import Attachment
 from tickets.forms.customer import RatingForm, StatusRequestForm
-from tickets.models import Ticket
+from tickets.models import SatisfactionRating, Ticket
 from tickets.views.customer import common
 from tickets.views.customer.tickets import ticket_context
 
@@ -40,8 +39,9 @@ def rate(request, token):
         form = RatingForm(request.POST)
         if form.is_valid():
             try:
-                existing = rate_ticket(
+                existing = services.rate_ticket(
                     ticket=ticket,
+                    actor=None,  # the signed link stands for the customer
                     score=form.cleaned_data["score"],
                     comment=form.cleaned_data["comment"],
                     email=ticket.customer.email if ticket.customer else "",

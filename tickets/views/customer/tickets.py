@@ -6,20 +6,20 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from accounts import throttle
 from faq import feedback as faq_feedback
 from faq.views import search as faq_search
-from reports.models import SatisfactionRating
-from reports.ratings import rate_ticket
 from tickets import permissions, services
-from tickets.errors import TicketError
+from tickets.errors import InvalidChange, TicketError
 from tickets.files import Attachment
 from tickets.forms.customer import NewTicketForm, RatingForm, ReplyForm, TicketFilterForm, file_inputs
-from tickets.models import Article, Queue
+from tickets.message import Message
+from tickets.models import Article, SatisfactionRating, State
+from tickets.services import followup
 from tickets.views.customer import common
-from tickets.views.customer.followup import close_state, customer_reply, reopen_state
 
 PAGE_SIZE = 20
 
@@ -89,11 +89,11 @@ def ticket_new(request):
             actor=user,
             queue=data["queue"],
             title=data["subject"],
-            body_text=data["description"],
+            message=Message(
+                body_text=data["description"], channel=Article.Channel.WEB, attachments=file_inputs(data["attachments"])
+            ),
             category=data.get("category"),
             priority=data.get("priority"),
-            channel=Article.Channel.WEB,
-            attachments=file_inputs(data["attachments"]),
         )
     except TicketError as exc:
         common.release_nonce(user, nonce)
@@ -117,11 +117,8 @@ def ticket_context(ticket, **extra):
         "ticket": ticket,
         "articles": articles,
         "rating": rating,
-        "can_reopen": not ticket.is_open
-        and not ticket.merged_into_id
-        and ticket.queue.follow_up_policy == Queue.FollowUp.REOPEN,
-        "replies_refused": not ticket.is_open
-        and (ticket.merged_into_id or ticket.queue.follow_up_policy == Queue.FollowUp.REJECT),
+        "can_reopen": ticket.customer_may_reopen(),
+        "replies_refused": ticket.follow_up_refused(),
         **extra,
     }
 
@@ -140,7 +137,7 @@ def _render_detail(request, ticket, status=200, **forms):
         rating_form=forms.get("rating_form") or RatingForm(),
         merged_into=_merged_into(request.user, ticket),
     )
-    context["can_rate"] = context["rating"] is None and not ticket.is_open and ticket.merged_into_id is None
+    context["can_rate"] = context["rating"] is None and ticket.may_be_rated()
     return render(request, "customer/ticket_detail.html", context, status=status)
 
 
@@ -150,6 +147,13 @@ def ticket_detail(request, pk):
     return _render_detail(request, ticket)
 
 
+FOLLOW_UP_MESSAGES = {
+    followup.ADDED: gettext_noop("Your reply was added."),
+    followup.REOPENED: gettext_noop("Your reply was added and the request was reopened."),
+    followup.NEW_TICKET: gettext_noop("This request was closed, so your reply opened the new request %(number)s."),
+}
+
+
 @require_POST
 @common.customer_required
 def ticket_reply(request, pk):
@@ -157,18 +161,23 @@ def ticket_reply(request, pk):
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_detail(request, ticket, status=400, reply_form=form)
+    message = Message(
+        channel=Article.Channel.WEB,
+        body_text=form.cleaned_data["body"],
+        attachments=file_inputs(form.cleaned_data["attachments"]),
+    )
     try:
-        outcome = customer_reply(
-            ticket=ticket,
-            customer=request.user,
-            body=form.cleaned_data["body"],
-            attachments=file_inputs(form.cleaned_data["attachments"]),
-        )
+        done = services.follow_up(ticket=ticket, actor=request.user, message=message)
     except TicketError as exc:
         form.add_error(None, str(exc))
         return _render_detail(request, ticket, status=400, reply_form=form)
-    messages.success(request, outcome.message)
-    return redirect("customer:ticket", outcome.ticket.pk)
+    if done.rejected:
+        form.add_error(
+            None, _("This request is closed and cannot take replies any more. Please open a new request instead.")
+        )
+        return _render_detail(request, ticket, status=400, reply_form=form)
+    messages.success(request, _(FOLLOW_UP_MESSAGES[done.outcome]) % {"number": done.ticket.number})
+    return redirect("customer:ticket", done.ticket.pk)
 
 
 @require_POST
@@ -177,7 +186,10 @@ def ticket_close(request, pk):
     ticket = permissions.get_ticket_for_customer(request.user, pk)
     if ticket.is_open:
         try:
-            services.change_state(ticket=ticket, actor=request.user, state=close_state())
+            state = State.objects.closed()
+            if state is None:
+                raise InvalidChange(_("No closed state is defined; please contact the helpdesk."))
+            services.change_state(ticket=ticket, actor=request.user, state=state)
         except TicketError as exc:
             messages.error(request, str(exc))
             return redirect("customer:ticket", ticket.pk)
@@ -191,11 +203,14 @@ def ticket_reopen(request, pk):
     ticket = permissions.get_ticket_for_customer(request.user, pk)
     if ticket.is_open:
         return redirect("customer:ticket", ticket.pk)
-    if ticket.merged_into_id or ticket.queue.follow_up_policy != Queue.FollowUp.REOPEN:
+    if not ticket.customer_may_reopen():
         messages.error(request, _("This request cannot be reopened. Please open a new request instead."))
         return redirect("customer:ticket", ticket.pk)
     try:
-        services.change_state(ticket=ticket, actor=request.user, state=reopen_state())
+        state = State.objects.reopen()
+        if state is None:
+            raise InvalidChange(_("No state is marked for reopened tickets; please contact the helpdesk."))
+        services.change_state(ticket=ticket, actor=request.user, state=state)
     except TicketError as exc:
         messages.error(request, str(exc))
     else:
@@ -211,8 +226,9 @@ def ticket_rate(request, pk):
     if not form.is_valid():
         return _render_detail(request, ticket, status=400, rating_form=form)
     try:
-        rate_ticket(
+        services.rate_ticket(
             ticket=ticket,
+            actor=request.user,
             score=form.cleaned_data["score"],
             comment=form.cleaned_data["comment"],
             email=request.user.email,
