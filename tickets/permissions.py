@@ -276,16 +276,22 @@ def may_follow_up_by_mail(ticket: Ticket, address: str, user: User | None) -> bo
     return addresses.any_row_mentions(ticket.articles.all(), address, "from_address", "to_addresses", "cc_addresses")
 
 
-def may_set_state(user: User | None, ticket: Ticket, state: State) -> bool:
-    """Who may change which state: agents with rw (the system too); customers close or reopen their own tickets."""
-    if state.type == StateType.MERGED:
-        return False
+def may_close_or_reopen(user: User | None, ticket: Ticket) -> bool:
+    """Agents with rw (and the system); a customer for their own ticket only, not a colleague's they may read."""
     if user is None:
         return True
     if user.is_authenticated and user.is_customer:
-        own = user.is_active and ticket.customer_id == user.pk
-        return own and state.type in (StateType.CLOSED, StateType.OPEN)
+        return user.is_active and ticket.customer_id == user.pk
     return can(user, RW, ticket)
+
+
+def may_set_state(user: User | None, ticket: Ticket, state: State) -> bool:
+    """Who may change which state: agents with rw (the system too); customers close or reopen their own tickets."""
+    if state.type == StateType.MERGED or not may_close_or_reopen(user, ticket):
+        return False
+    if user is not None and user.is_customer:
+        return state.type in (StateType.CLOSED, StateType.OPEN)
+    return True
 
 
 # --- checks and accessors -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ form left out administrators the service accepts and offered agents holding `own
 """
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Permission, User
 from tests.factories import AdminFactory, AgentFactory, CustomerFactory, RoleFactory, TicketFactory, grant, state
@@ -153,3 +154,18 @@ def test_may_follow_up_by_mail(ticket, customer, colleague, other_customer, read
     assert permissions.may_follow_up_by_mail(ticket, "Alice <ALICE@acme.example>", None)
     assert not permissions.may_follow_up_by_mail(ticket, "lice@acme.example", None)
     assert not permissions.may_follow_up_by_mail(ticket, "", CustomerFactory(username="nobody", company=None))
+
+
+def test_a_colleague_who_reads_the_company_ticket_is_not_offered_close(client, ticket, customer, colleague):
+    """The page offered a close button the service refuses (customers close only their own tickets)."""
+    colleague.can_see_company_tickets = True
+    colleague.save()
+    client.force_login(colleague)
+    page = client.get(reverse("customer:ticket", args=[ticket.pk])).content.decode()
+    assert reverse("customer:ticket_close", args=[ticket.pk]) not in page
+    client.post(reverse("customer:ticket_close", args=[ticket.pk]))
+    ticket.refresh_from_db()
+    assert ticket.is_open
+    client.force_login(customer)
+    page = client.get(reverse("customer:ticket", args=[ticket.pk])).content.decode()
+    assert reverse("customer:ticket_close", args=[ticket.pk]) in page

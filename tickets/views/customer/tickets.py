@@ -134,6 +134,7 @@ def _render_detail(request, ticket, status=200, **forms):
         merged_into=_merged_into(request.user, ticket),
     )
     context["can_rate"] = context["rating"] is None and not ticket.is_open and ticket.merged_into_id is None
+    context["may_close_or_reopen"] = permissions.may_close_or_reopen(request.user, ticket)
     return render(request, "customer/ticket_detail.html", context, status=status)
 
 
