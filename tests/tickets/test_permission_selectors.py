@@ -12,7 +12,7 @@ from accounts.models import Permission, User
 from tests.factories import AdminFactory, AgentFactory, CustomerFactory, RoleFactory, TicketFactory, grant, state
 from tickets import permissions, services
 from tickets.errors import InvalidChange, PermissionDenied
-from tickets.forms.actions import OwnerForm, ResponsibleForm
+from tickets.forms.actions import OwnerForm, ResponsibleForm, WatcherForm
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +169,24 @@ def test_a_colleague_who_reads_the_company_ticket_is_not_offered_close(client, t
     client.force_login(customer)
     page = client.get(reverse("customer:ticket", args=[ticket.pk])).content.decode()
     assert reverse("customer:ticket_close", args=[ticket.pk]) in page
+
+
+def test_watcher_choices_are_the_agents_who_see_the_ticket(ticket, agent, readonly_agent, outsider_agent, pool):
+    """The form offered every agent; the service refuses a watcher who cannot see the ticket."""
+    offered = _choices(WatcherForm(ticket=ticket, user=agent), "user")
+    accepted = {u.pk for u in pool if _accepted(lambda u=u: services.watch(ticket=ticket, actor=agent, user=u))}
+    assert offered & {u.pk for u in pool} == accepted
+    assert outsider_agent.pk not in offered and readonly_agent.pk in offered
+    form = WatcherForm({"version": ticket.version, "user": outsider_agent.pk}, ticket=ticket, user=agent)
+    assert not form.is_valid() and "user" in form.errors
+
+
+def test_a_watcher_who_lost_access_can_still_be_removed(ticket, agent, queue):
+    leaver = AgentFactory(username="leaver")
+    grant(leaver, queue, Permission.RO)
+    services.watch(ticket=ticket, actor=agent, user=leaver)
+    leaver.group_grants.all().delete()
+    form = WatcherForm({"version": ticket.version, "user": leaver.pk}, ticket=ticket, user=agent)
+    assert form.is_valid(), form.errors
+    services.unwatch(ticket=ticket, actor=agent, user=form.cleaned_data["user"])
+    assert not ticket.watchers.filter(pk=leaver.pk).exists()

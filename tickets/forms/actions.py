@@ -142,7 +142,15 @@ class CustomFieldForm(VersionForm):
 
 
 class WatcherForm(VersionForm):
-    user = forms.ModelChoiceField(label=_("Agent"), queryset=User.agents.filter(is_active=True), required=False)
+    """Add or remove a watcher: the agents who see the ticket, and those watching it now (to remove them)."""
+
+    user = forms.ModelChoiceField(label=_("Agent"), queryset=User.agents.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        seeing = perms.agents_with(perms.RO, self.ticket.queue)
+        watching = User.agents.filter(pk__in=self.ticket.watchers.values("pk"))
+        self.fields["user"].queryset = (seeing | watching).order_by("username")
 
 
 class TicketNumberField(forms.CharField):
