@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import GroupGrant, Permission, User
 from helpdesk.lib import addresses
@@ -34,11 +35,44 @@ RO, MOVE_INTO, CREATE, NOTE, OWNER, PRIORITY, RW = (
 CUSTOMER_TICKET_RIGHTS = (RO, NOTE)
 # What another agent's lock stops (tickets/services: respect_lock, and reassigning a locked ticket without rw).
 LOCK_BINDS = {
-    MOVE_INTO: "moving it to another queue",
-    OWNER: "giving it to someone else (unless they hold rw)",
-    RW: "changing its state or fields, merging or splitting it",
+    MOVE_INTO: _("moving it to another queue"),
+    OWNER: _("giving it to someone else (unless they hold rw)"),
+    RW: _("changing its state or fields, merging or splitting it"),
 }
 _CACHE_ATTR = "_helpdesk_grants"
+
+# What each reason says; formatted (and translated) only when someone reads it, not on every can().
+REASON_TEXTS = {
+    "anonymous": _("not signed in"),
+    "inactive": _("the account is inactive"),
+    "superuser": _("administrator (superuser agent): may do everything"),
+    "customer_queue": _("customers may file requests into this queue"),
+    "customer_queue_closed": _("the queue is not open to customers' requests"),
+    "customer_no_queue_right": _("customers hold no rights on queues"),
+    "missing": _("no grant of %(perms)s on the group of queue “%(queue)s”"),
+    "needs_ro": _("%(perm)s is granted, but acts only with ro or rw on the group of “%(queue)s”, which is missing"),
+    "direct_grant": _("%(perm)s on the queue's group (direct grant)"),
+    "role_grant": _("%(perm)s on the queue's group (via role “%(role)s”)"),
+    "customer_right": _("customers may only read their tickets and add notes"),
+    "own_ticket": _("the customer's own ticket"),
+    "company_ticket": _("a ticket of their company (they see the company's tickets)"),
+    "company_without_right": _("a ticket of their company, but they lack the right to see the company's tickets"),
+    "not_theirs": _("neither their own ticket nor one of their company's they may see"),
+    "locked": _("locked by %(owner)s: stops %(what)s"),
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a right is held or not: a code (the keys of REASON_TEXTS) and the values its text names."""
+
+    code: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def text(self) -> str:
+        template = str(REASON_TEXTS[self.code])
+        return template % {k: str(v) for k, v in self.params} if self.params else template
 
 
 @dataclass(frozen=True)
@@ -49,15 +83,10 @@ class Source:
     permission: str
     role: str = ""
 
-    def describe(self) -> str:
-        how = f"via role “{self.role}”" if self.role else "direct grant"
-        return f"{self.permission} on the queue's group ({how})"
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str  # superuser, grant, missing, needs_ro, own_ticket, company_ticket, ... (see _decide)
-    text: str
+    def reason(self) -> Reason:
+        if self.role:
+            return Reason("role_grant", (("perm", self.permission), ("role", self.role)))
+        return Reason("direct_grant", (("perm", self.permission),))
 
 
 @dataclass(frozen=True)
@@ -117,48 +146,48 @@ def group_ids(user: User, perm: str) -> frozenset[int]:
 # --- the one decision ---------------------------------------------------------------------------
 
 
-def _deny(perm: str, code: str, text: str) -> Verdict:
-    return Verdict(perm, False, (Reason(code, text),))
+def _allow(perm: str, code: str) -> Verdict:
+    return Verdict(perm, True, (Reason(code),))
+
+
+def _deny(perm: str, code: str, *params: tuple[str, str]) -> Verdict:
+    return Verdict(perm, False, (Reason(code, params),))
 
 
 def _decide_in_queue(user: User, perm: str, queue: Queue) -> Verdict:
     if not user.is_authenticated:
-        return _deny(perm, "anonymous", "not signed in")
+        return _deny(perm, "anonymous")
     if not user.is_active:
-        return _deny(perm, "inactive", "the account is inactive")
+        return _deny(perm, "inactive")
     if user.is_helpdesk_admin:
-        return Verdict(perm, True, (Reason("superuser", "administrator (superuser agent): may do everything"),))
+        return _allow(perm, "superuser")
     if user.is_customer:
         if perm == CREATE and queue.customer_selectable and queue.is_active:
-            return Verdict(perm, True, (Reason("customer_queue", "customers may file requests into this queue"),))
-        if perm == CREATE:
-            return _deny(perm, "customer_queue_closed", "the queue is not open to customers' requests")
-        return _deny(perm, "customer_no_queue_right", "customers hold no rights on queues")
+            return _allow(perm, "customer_queue")
+        return _deny(perm, "customer_queue_closed" if perm == CREATE else "customer_no_queue_right")
     sources = [s for s in _held(user).sources if s.group_id == queue.group_id]
     giving = [s for s in sources if s.permission in (perm, RW)]
     if not giving:
-        return _deny(perm, "missing", f"no grant of {perm} or rw on the group of queue “{queue.name}”")
+        wanted = perm if perm == RW else f"{perm} / {RW}"
+        return _deny(perm, "missing", ("perms", wanted), ("queue", queue.name))
     seeing = [s for s in sources if s.permission in (RO, RW)]
     if perm not in (RO, RW) and not seeing:
-        text = f"{perm} is granted, but acts only with ro or rw on the group of “{queue.name}”, which is missing"
-        return _deny(perm, "needs_ro", text)
+        return _deny(perm, "needs_ro", ("perm", perm), ("queue", queue.name))
     shown = giving if perm in (RO, RW) else giving + [s for s in seeing if s not in giving]
-    return Verdict(perm, True, tuple(Reason("grant", s.describe()) for s in shown))
+    return Verdict(perm, True, tuple(s.reason() for s in shown))
 
 
 def _decide(user: User, perm: str, ticket: Ticket) -> Verdict:
     if user.is_authenticated and user.is_active and user.is_customer:
         if perm not in CUSTOMER_TICKET_RIGHTS:
-            return _deny(perm, "customer_right", "customers may only read their tickets and add notes")
+            return _deny(perm, "customer_right")
         if ticket.customer_id == user.pk:
-            return Verdict(perm, True, (Reason("own_ticket", "the customer's own ticket"),))
+            return _allow(perm, "own_ticket")
         if user.company_id and ticket.company_id == user.company_id:
             if user.can_see_company_tickets:
-                return Verdict(
-                    perm, True, (Reason("company_ticket", "a ticket of their company (sees the company's tickets)"),)
-                )
-            return _deny(perm, "company_without_right", "a ticket of their company, but they lack the company right")
-        return _deny(perm, "not_theirs", "neither their own ticket nor one of their company's they may see")
+                return _allow(perm, "company_ticket")
+            return _deny(perm, "company_without_right")
+        return _deny(perm, "not_theirs")
     return _decide_in_queue(user, perm, ticket.queue)
 
 
@@ -176,7 +205,7 @@ def explain(user: User, ticket: Ticket) -> list[Verdict]:
         verdict = _decide(user, perm, ticket)
         if verdict.allowed and perm in LOCK_BINDS and locked_against(user, ticket):
             if not (perm == OWNER and can(user, RW, ticket)):
-                note = Reason("locked", f"locked by {ticket.owner}: stops {LOCK_BINDS[perm]}")
+                note = Reason("locked", (("owner", str(ticket.owner)), ("what", LOCK_BINDS[perm])))
                 verdict = Verdict(perm, True, verdict.reasons, note)
         verdicts.append(verdict)
     return verdicts

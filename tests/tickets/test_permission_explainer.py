@@ -6,6 +6,7 @@ matrix); these tests read the reasons a person sees in the admin's explainer.
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
 from accounts.models import Permission, User
 from tests.factories import AdminFactory, AgentFactory, RoleFactory, grant
@@ -38,7 +39,7 @@ def test_a_grant_through_a_role_names_the_role(ticket, queue):
 def test_a_direct_grant_says_direct(ticket, readonly_agent):
     verdict = _by_perm(permissions.explain(_fresh(readonly_agent), ticket))["ro"]
     assert verdict.allowed
-    assert [r.code for r in verdict.reasons] == ["grant"]
+    assert [r.code for r in verdict.reasons] == ["direct_grant"]
     assert "direct grant" in verdict.reasons[0].text
 
 
@@ -112,3 +113,10 @@ def test_explain_agrees_with_can_for_the_panel_roles(request, ticket, role):
         assert verdict.allowed == permissions.can(user, verdict.perm, ticket), verdict
     for verdict in permissions.explain_in_queue(user, ticket.queue):
         assert verdict.allowed == permissions.can_in_queue(user, verdict.perm, ticket.queue), verdict
+
+
+def test_reasons_are_read_in_the_readers_language(ticket, readonly_agent):
+    verdicts = _by_perm(permissions.explain(_fresh(readonly_agent), ticket))
+    with translation.override("pl"):
+        assert verdicts["ro"].reasons[0].text == "ro do grupy kolejki (nadane bezpośrednio)"
+        assert verdicts["rw"].reasons[0].text.startswith("brak uprawnienia rw do grupy kolejki")
