@@ -168,10 +168,8 @@ def queue_follow_up_rejected(inbound: InboundMessage) -> None:
 
 
 def agents_of_queue(ticket: Ticket, preference: str):
-    group = ticket.queue.group_id
-    rows = User.agents.filter(is_active=True, **{preference: True}).exclude(email="")
-    rows = rows.filter(Q(group_grants__group_id=group) | Q(roles__grants__group_id=group) | Q(is_superuser=True))
-    return [u for u in rows.distinct() if perms.can(u, perms.RO, ticket)]
+    """The agents who see `ticket` and asked for this kind of notice (`preference`: a User flag)."""
+    return list(perms.agents_with(perms.RO, ticket.queue).filter(**{preference: True}).exclude(email=""))
 
 
 def _send_agent(kind: str, agent: User, ticket: Ticket, **context) -> bool:

@@ -103,23 +103,6 @@ def _by_subject(parsed: ParsedMessage) -> Ticket | None:
     return ticket_by_tag(parsed.subject)
 
 
-def is_participant(ticket: Ticket, address: str, user: User | None) -> bool:
-    """Requester, a company colleague, anyone on the thread's To/From/Cc, or an agent who sees the ticket."""
-    address = addresses.normalise(address)
-    if user is not None:
-        if ticket.customer_id == user.pk:
-            return True
-        if user.is_customer and user.company_id and user.company_id == ticket.company_id:
-            return True
-        if user.is_agent and perms.can(user, perms.RO, ticket):
-            return True
-    if not address:
-        return False
-    if ticket.customer_id and addresses.same(ticket.customer.email, address):
-        return True
-    return addresses.any_row_mentions(ticket.articles.all(), address, "from_address", "to_addresses", "cc_addresses")
-
-
 def ticket_addresses(ticket: Ticket) -> set[str]:
     """Every address this ticket's mail came from or went to: its customer, its articles, its outgoing mail."""
     found = set()
@@ -160,7 +143,7 @@ def route(parsed: ParsedMessage, sender: User | None, account=None) -> Route:
         ticket, how = _by_subject(parsed), "subject"
     if ticket is not None:
         ticket = ticket.merge_target()
-        if is_participant(ticket, parsed.from_address, sender):
+        if perms.may_follow_up_by_mail(ticket, parsed.from_address, sender):
             return Route(ticket=ticket, queue=ticket.queue, how=how)
         return Route(ticket=None, queue=queue_for(parsed, account), how="new", not_participant=True)
     return Route(ticket=None, queue=queue_for(parsed, account), how="new")

@@ -91,6 +91,12 @@ def fresh(user):
     return user if isinstance(user, AnonymousUser) else User.objects.get(pk=user.pk)
 
 
+def _verdict(verdicts, perm):
+    (verdict,) = [v for v in verdicts if v.perm == perm]
+    assert verdict.reasons, "every answer says why"
+    return verdict
+
+
 @pytest.mark.parametrize("subject", list(SUBJECTS))
 def test_matrix(subject, world, company, other_customer):
     """Every permission on both queues, for one subject; all mismatches are reported together."""
@@ -112,6 +118,12 @@ def test_matrix(subject, world, company, other_customer):
                 "tickets_for": (permissions.tickets_for(user, perm).filter(pk=ticket.pk).exists(), expected),
                 "queues_for": (permissions.queues_for(user, perm).filter(pk=queue.pk).exists(), expected_in_queue),
                 "can_in_queue": (permissions.can_in_queue(user, perm, queue), expected_in_queue),
+                # The admin explainer gives the same answers, with reasons (test_permission_explainer.py).
+                "explain": (_verdict(permissions.explain(user, ticket), perm).allowed, expected),
+                "explain_in_queue": (
+                    _verdict(permissions.explain_in_queue(user, queue), perm).allowed,
+                    expected_in_queue,
+                ),
             }
             for how, (answer, want) in answers.items():
                 if answer != want:

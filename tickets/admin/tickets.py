@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tickets import permissions, services
+from tickets.admin import explainer
 from tickets.errors import TicketError
 from tickets.models import Article, Queue, State, StateType, Ticket, TicketHistory, TicketLink
 
@@ -157,6 +158,10 @@ class TicketAdmin(admin.ModelAdmin):
     search_fields = ["=number", "title", "customer__email", "customer__username", "company__name"]
     list_select_related = ["queue", "state", "priority", "owner", "customer"]
     autocomplete_fields = ["owner", "responsible", "tags", "category"]
+
+    def get_urls(self):
+        return [*explainer.urls(self.admin_site), *super().get_urls()]
+
     date_hierarchy = "created"
     show_full_result_count = False
     list_per_page = 50
@@ -201,6 +206,8 @@ class TicketAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"agent_panel_url": agent_panel_url(), **(extra_context or {})}
+        if explainer.may_use(request.user):
+            extra_context.setdefault("explainer_url", reverse("admin:tickets_permission_explainer"))
         return super().changelist_view(request, extra_context)
 
     # Saving: services only, and a refusal re-shows the form.

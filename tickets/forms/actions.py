@@ -57,11 +57,8 @@ class OwnerForm(SeenForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        group = self.ticket.queue.group_id
-        q = User.agents.filter(is_active=True)
-        owners = q.filter(group_grants__group_id=group, group_grants__permission__in=[perms.OWNER, perms.RW])
-        owners |= q.filter(roles__grants__group_id=group, roles__grants__permission__in=[perms.OWNER, perms.RW])
-        self.fields["owner"].queryset = owners.distinct().order_by("username")
+        owners = perms.agents_with(perms.OWNER, self.ticket.queue)
+        self.fields["owner"].queryset = owners.order_by("username")
         self.fields["owner"].label_from_instance = _agent_label
         self.fields["owner"].empty_label = _("— nobody —")
         self.initial.setdefault("owner", self.ticket.owner_id)
@@ -72,10 +69,8 @@ class ResponsibleForm(VersionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        group = self.ticket.queue.group_id
-        q = User.agents.filter(is_active=True)
-        seeing = q.filter(group_grants__group_id=group) | q.filter(roles__grants__group_id=group)
-        self.fields["responsible"].queryset = seeing.distinct().order_by("username")
+        seeing = perms.agents_with(perms.RO, self.ticket.queue)
+        self.fields["responsible"].queryset = seeing.order_by("username")
         self.fields["responsible"].label_from_instance = _agent_label
         self.fields["responsible"].empty_label = _("— nobody —")
         self.initial.setdefault("responsible", self.ticket.responsible_id)
@@ -147,7 +142,15 @@ class CustomFieldForm(VersionForm):
 
 
 class WatcherForm(VersionForm):
-    user = forms.ModelChoiceField(label=_("Agent"), queryset=User.agents.filter(is_active=True), required=False)
+    """Add or remove a watcher: the agents who see the ticket, and those watching it now (to remove them)."""
+
+    user = forms.ModelChoiceField(label=_("Agent"), queryset=User.agents.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        seeing = perms.agents_with(perms.RO, self.ticket.queue)
+        watching = User.agents.filter(pk__in=self.ticket.watchers.values("pk"))
+        self.fields["user"].queryset = (seeing | watching).order_by("username")
 
 
 class TicketNumberField(forms.CharField):

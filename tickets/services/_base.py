@@ -26,9 +26,7 @@ def lock_row(ticket: Ticket, expected_version: int | None = None) -> Ticket:
 
 def check_lock(ticket: Ticket, actor) -> None:
     """A ticket locked by one agent is not changed under them by another (administrators excepted)."""
-    if actor is None or not ticket.is_locked or ticket.owner_id in (None, actor.pk):
-        return
-    if actor.is_agent and not actor.is_helpdesk_admin:
+    if permissions.locked_against(actor, ticket):
         raise TicketLocked(f"Ticket {ticket.number} is locked by another agent.")
 
 

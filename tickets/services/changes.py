@@ -30,15 +30,13 @@ def change_state(
     """
     if state.is_pending and pending_until is None:
         raise InvalidChange(f"The state “{state}” needs a pending date.")
-    if actor is not None and actor.is_customer and state.type not in (StateType.CLOSED, StateType.OPEN):
-        raise PermissionDenied("Customers may only close or reopen a ticket.")
     if state.type in (StateType.MERGED,):
         raise InvalidChange("Use merge to merge a ticket.")
     with transaction.atomic():
         perm = perms.NOTE if actor is not None and actor.is_customer else perms.RW
         fresh = load_for_change(ticket, actor, perm, expected_version, respect_lock=True)
         check_unchanged(fresh, seen, "state")
-        if actor is not None and actor.is_customer and fresh.customer_id != actor.pk:
+        if actor is not None and actor.is_customer and not perms.may_set_state(actor, fresh, state):
             # A colleague who sees the company's tickets may read and reply, not close or reopen.
             raise PermissionDenied("Customers may only close or reopen their own tickets.")
         old = fresh.state

@@ -32,10 +32,8 @@ def ticket_list(request):
     scope = filters.cleaned_data.get("scope") or "mine"
     q = filters.cleaned_data.get("q", "").strip()
     user = request.user
-    tickets = permissions.tickets_for(user).for_list().order_by("-updated", "-pk")
-    company_right = bool(user.can_see_company_tickets and user.company_id)
-    if scope == "mine" or not company_right:
-        tickets = tickets.filter(customer=user)
+    company_right = permissions.sees_company_tickets(user)
+    tickets = permissions.customer_tickets(user, company=scope != "mine").for_list().order_by("-updated", "-pk")
     if status == "open":
         tickets = tickets.open()
     elif status == "closed":
@@ -138,6 +136,7 @@ def _render_detail(request, ticket, status=200, **forms):
         merged_into=_merged_into(request.user, ticket),
     )
     context["can_rate"] = context["rating"] is None and ticket.may_be_rated()
+    context["may_close_or_reopen"] = permissions.may_close_or_reopen(request.user, ticket)
     return render(request, "customer/ticket_detail.html", context, status=status)
 
 
