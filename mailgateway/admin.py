@@ -16,6 +16,7 @@ from mailgateway.models import (
     PostmasterFilter,
     UndeliverableAddress,
 )
+from mailgateway.tasks import poll_account
 from mailgateway.undeliverable import clear_undeliverable
 
 RAW_PREVIEW = 200_000
@@ -77,8 +78,6 @@ class MailAccountAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Fetch mail now"))
     def fetch_now(self, request, queryset):
-        from mailgateway.tasks import poll_account
-
         for account in queryset:
             poll_account.delay(account.pk)
         self.message_user(request, _("Fetching was started."))
