@@ -26,8 +26,8 @@ from mailgateway.parse import MessageRejected, ParsedMessage, message_ids, parse
 from mailgateway.router import find_or_create_sender, route, strip_tag
 from mailgateway.undeliverable import mark_undeliverable
 from tickets import services
-from tickets.files_store import store_bytes
 from tickets.models import Article, Priority, Queue, Ticket
+from tickets.storage import store_bytes
 from tickets.text import one_line
 
 log = logging.getLogger(__name__)

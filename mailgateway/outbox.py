@@ -25,7 +25,7 @@ from django.utils import timezone
 from mailgateway.models import OutgoingMail, split_addresses
 from mailgateway.undeliverable import normalize, undeliverable_among
 from tickets.files import StoredFile
-from tickets.files_store import store_bytes
+from tickets.storage import store_bytes
 
 # The task that sends one row. mailgateway.tasks sits above this module and imports it, so the task is
 # named here, not imported (tests/test_architecture.py checks that the name is the registered one).

@@ -22,8 +22,8 @@ from django.conf import settings
 
 from mailgateway.charsets import Context, codec_for, decode, decode_header_value, same_charset
 from mailgateway.tnef import unpack_tnef
-from tickets.files_store import FileInput
 from tickets.sanitize import clean_html, html_to_text
+from tickets.storage import FileInput
 
 log = logging.getLogger(__name__)
 

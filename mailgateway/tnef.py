@@ -2,8 +2,8 @@
 
 import logging
 
-from tickets.files_store import FileInput
 from tickets.sanitize import html_to_text
+from tickets.storage import FileInput
 
 log = logging.getLogger(__name__)
 

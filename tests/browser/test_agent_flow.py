@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
-from tickets.canned_models import CannedResponse
-from tickets.models import Article, Priority
+from tickets.models import Article, CannedResponse, Priority
 from tickets.services import create_ticket, set_priority
 
 pytestmark = pytest.mark.django_db(transaction=True)

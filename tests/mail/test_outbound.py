@@ -12,8 +12,8 @@ from mailgateway.models import OutgoingMail
 from tests.mail.servers import SmtpSink
 from tickets import services
 from tickets.errors import PermissionDenied
-from tickets.files_store import FileInput
 from tickets.models import Article, Ticket
+from tickets.storage import FileInput
 
 pytestmark = pytest.mark.django_db
 

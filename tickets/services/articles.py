@@ -8,10 +8,10 @@ from django.db.models import F
 from tickets import events
 from tickets import permissions as perms
 from tickets.errors import InvalidChange
-from tickets.files_store import FileInput, clean_filename, store_bytes
 from tickets.models import Article, Attachment, Ticket
 from tickets.sanitize import clean_html
 from tickets.services._base import bump, check_lock, load_for_change, lock_row, record, refresh
+from tickets.storage import FileInput, clean_filename, store_bytes
 from tickets.text import one_line
 
 Channel = Article.Channel

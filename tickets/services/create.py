@@ -7,10 +7,11 @@ from django.utils.text import Truncator
 from tickets import events, numbers
 from tickets import permissions as perms
 from tickets.errors import InvalidChange
-from tickets.files_store import FileInput
 from tickets.models import Article, Priority, Queue, State, StateType, Ticket
 from tickets.services._base import record
 from tickets.services.articles import parse_minutes, write_article
+from tickets.services.relations import tag_objects
+from tickets.storage import FileInput
 from tickets.text import one_line
 
 
@@ -96,8 +97,6 @@ def create_ticket(
             ticket.closed_at = timezone.now()
             ticket.save(update_fields=["closed_at"])
         if tags:
-            from tickets.services.relations import tag_objects
-
             ticket.tags.add(*tag_objects(tags))
         record(ticket, actor, "ticket_created", "queue", "", queue.name)
         article = None
