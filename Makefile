@@ -30,4 +30,4 @@ system-packages:
 	@scripts/ensure_system_packages.sh
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache
