@@ -1,5 +1,5 @@
 # The two commands: `make run` (the helpdesk with demo data on http://127.0.0.1:8000) and
-# `make test` (lint, the whole suite on PostgreSQL + Redis, the smoke subset on SQLite).
+# `make test` (lint and the import contracts, the whole suite on PostgreSQL + Redis, the smoke subset on SQLite).
 # They need nothing outside this repository but python3 (3.11+) and, for tests, apt.
 
 PYTHON ?= python3
@@ -17,6 +17,7 @@ test: lint system-packages
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports  # the layers: contracts in pyproject.toml [tool.importlinter]
 
 format: venv
 	$(VENV)/bin/ruff check --fix .
@@ -29,4 +30,4 @@ system-packages:
 	@scripts/ensure_system_packages.sh
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache

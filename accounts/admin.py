@@ -1,17 +1,15 @@
-"""Admin for users, companies, access groups, roles and grants."""
+"""Admin for users, companies, access groups, roles and grants.
+
+This app imports no other app of ours: the mail app adds its part of the user page (the address's
+delivery status and clearing a bounce mark) by extending UserAdmin in mailgateway/admin.py."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as AuthUserAdmin
-from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import two_factor
 from accounts.models import AccessGroup, Company, GroupGrant, Role, User
-from mailgateway.models import UndeliverableAddress
-from mailgateway.undeliverable import clear_undeliverable
 
 
 class GrantInline(admin.TabularInline):
@@ -69,12 +67,12 @@ class UserAdmin(AuthUserAdmin):
     autocomplete_fields = ["company"]
     filter_horizontal = ["roles", "groups", "user_permissions"]
     show_full_result_count = False
-    actions = ["reset_two_factor", "clear_undeliverable"]
+    actions = ["reset_two_factor"]
     fieldsets = [
         (None, {"fields": ["username", "password", "kind"]}),
         (
             _("Personal info"),
-            {"fields": ["first_name", "last_name", "email", "mail_delivery", "phone", "language", "timezone"]},
+            {"fields": ["first_name", "last_name", "email", "phone", "language", "timezone"]},
         ),
         (_("Customer"), {"fields": ["company", "can_see_company_tickets"]}),
         (_("Agent"), {"fields": ["roles", "signature"]}),
@@ -106,30 +104,6 @@ class UserAdmin(AuthUserAdmin):
             },
         ),
     ]
-
-    readonly_fields = ["mail_delivery"]
-
-    @admin.display(description=_("mail delivery"))
-    def mail_delivery(self, obj):
-        mark = UndeliverableAddress.objects.filter(address=(obj.email or "").strip().lower()).first() if obj else None
-        if mark is None:
-            return _("no bounce on record")
-        return format_html(
-            '<span class="helpdesk-failing">{}</span> {} <a href="{}">{}</a>',
-            _("undeliverable since %(date)s") % {"date": date_format(mark.created, "SHORT_DATETIME_FORMAT")},
-            mark.reason,
-            reverse("admin:mailgateway_undeliverableaddress_change", args=[mark.pk]),
-            _("the mark"),
-        )
-
-    @admin.action(description=_("Clear the undeliverable mark of the selected users' addresses"))
-    def clear_undeliverable(self, request, queryset):
-        cleared = sum(clear_undeliverable(user.email, actor=request.user) for user in queryset if user.email)
-        self.message_user(
-            request,
-            ngettext("%(n)d undeliverable mark cleared.", "%(n)d undeliverable marks cleared.", cleared)
-            % {"n": cleared},
-        )
 
     @admin.action(description=_("Reset two-factor authentication (remove app and recovery codes)"))
     def reset_two_factor(self, request, queryset):

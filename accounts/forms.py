@@ -1,4 +1,6 @@
-"""Login (all three sign-in pages), password reset, registration and two-factor forms."""
+"""Login (all three sign-in pages), password reset, registration, two-factor and the agent's preferences forms."""
+
+import zoneinfo
 
 from django import forms
 from django.conf import settings
@@ -101,3 +103,21 @@ class TwoFactorCodeForm(forms.Form):
         help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
     )
+
+
+class PreferencesForm(forms.ModelForm):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=[])
+
+    class Meta:
+        model = User
+        fields = [
+            "language",
+            "timezone",
+            *User.AGENT_PREFERENCES,
+            "signature",
+        ]
+        widgets = {"signature": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]

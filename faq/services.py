@@ -16,8 +16,8 @@ from accounts.models import User
 from faq import permissions
 from faq.models import Article, ArticleAttachment, ArticleVersion, Category
 from tickets.errors import PermissionDenied
-from tickets.files_store import FileInput, clean_filename, store_bytes
 from tickets.sanitize import clean_html
+from tickets.storage import FileInput, clean_filename, store_bytes
 from tickets.text import one_line
 
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from tickets.views.agent import two_factor
+from accounts.views import two_factor
 
 # The second sign-in step for agents and administrators (accounts/two_factor.py); the prefix is the
 # one accounts.middleware.SecondFactorMiddleware lets through while a code is owed.

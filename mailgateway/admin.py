@@ -1,11 +1,16 @@
-"""Admin for the mail gateway: accounts, the ingest records and quarantine, filters, mail templates."""
+"""Admin for the mail gateway: accounts, the ingest records and quarantine, filters, mail templates,
+and the mail part of the user page (accounts imports no other app, so this app extends its UserAdmin)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import UserAdmin
+from accounts.models import User
 from mailgateway import ingest, outbox
 from mailgateway.models import (
     AutoMailLog,
@@ -16,6 +21,7 @@ from mailgateway.models import (
     PostmasterFilter,
     UndeliverableAddress,
 )
+from mailgateway.tasks import poll_account
 from mailgateway.undeliverable import clear_undeliverable
 
 RAW_PREVIEW = 200_000
@@ -77,8 +83,6 @@ class MailAccountAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Fetch mail now"))
     def fetch_now(self, request, queryset):
-        from mailgateway.tasks import poll_account
-
         for account in queryset:
             poll_account.delay(account.pk)
         self.message_user(request, _("Fetching was started."))
@@ -217,3 +221,48 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         self.message_user(
             request, ngettext("%(n)d mail queued again.", "%(n)d mails queued again.", queued) % {"n": queued}
         )
+
+
+def _with_mail_delivery(fieldsets):
+    """The user page's fieldsets with the delivery status right after the email address."""
+    result = []
+    for name, options in fieldsets:
+        fields = list(options.get("fields", []))
+        if "email" in fields:
+            fields.insert(fields.index("email") + 1, "mail_delivery")
+        result.append((name, {**options, "fields": fields}))
+    return result
+
+
+class MailDeliveryUserAdmin(UserAdmin):
+    """The user admin with whether the user's address bounced, and an action clearing the mark."""
+
+    actions = [*UserAdmin.actions, "clear_undeliverable"]
+    readonly_fields = [*UserAdmin.readonly_fields, "mail_delivery"]
+    fieldsets = _with_mail_delivery(UserAdmin.fieldsets)
+
+    @admin.display(description=_("mail delivery"))
+    def mail_delivery(self, obj):
+        mark = UndeliverableAddress.objects.filter(address=(obj.email or "").strip().lower()).first() if obj else None
+        if mark is None:
+            return _("no bounce on record")
+        return format_html(
+            '<span class="helpdesk-failing">{}</span> {} <a href="{}">{}</a>',
+            _("undeliverable since %(date)s") % {"date": date_format(mark.created, "SHORT_DATETIME_FORMAT")},
+            mark.reason,
+            reverse("admin:mailgateway_undeliverableaddress_change", args=[mark.pk]),
+            _("the mark"),
+        )
+
+    @admin.action(description=_("Clear the undeliverable mark of the selected users' addresses"))
+    def clear_undeliverable(self, request, queryset):
+        cleared = sum(clear_undeliverable(user.email, actor=request.user) for user in queryset if user.email)
+        self.message_user(
+            request,
+            ngettext("%(n)d undeliverable mark cleared.", "%(n)d undeliverable marks cleared.", cleared)
+            % {"n": cleared},
+        )
+
+
+admin.site.unregister(User)
+admin.site.register(User, MailDeliveryUserAdmin)

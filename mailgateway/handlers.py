@@ -1,5 +1,6 @@
 """Ticket events that send mail. Each handler only enqueues a task (events run after commit)."""
 
+from mailgateway.tasks import notify
 from tickets import events
 from tickets.models import Article
 
@@ -7,8 +8,6 @@ from tickets.models import Article
 @events.subscribe(events.ARTICLE_ADDED)
 def on_article(event: events.Event) -> None:
     """Agents' email articles are in the outbox already (queued with the article); the rest notify."""
-    from mailgateway.tasks import notify
-
     data = event.data
     article_id = data.get("article_id")
     if data.get("sender_type") == Article.Sender.AGENT and data.get("visible"):
@@ -20,8 +19,6 @@ def on_article(event: events.Event) -> None:
 
 @events.subscribe(events.TICKET_CREATED)
 def on_ticket_created(event: events.Event) -> None:
-    from mailgateway.tasks import notify
-
     article_id = event.data.get("article_id")
     notify.delay("acknowledgement", event.ticket_id, article_id)
     notify.delay("agent_new_ticket", event.ticket_id, event.actor_id, article_id)
@@ -29,8 +26,6 @@ def on_ticket_created(event: events.Event) -> None:
 
 @events.subscribe(events.STATE_CHANGED)
 def on_state_changed(event: events.Event) -> None:
-    from mailgateway.tasks import notify
-
     if event.actor_id is None and event.data.get("new_type") in ("new", "open"):
         return  # reopened by the customer's own follow-up: they know, they just wrote
     notify.delay("state_changed", event.ticket_id, event.actor_id)
@@ -38,6 +33,4 @@ def on_state_changed(event: events.Event) -> None:
 
 @events.subscribe(events.OWNER_CHANGED)
 def on_owner_changed(event: events.Event) -> None:
-    from mailgateway.tasks import notify
-
     notify.delay("agent_assigned", event.ticket_id, event.actor_id)

@@ -18,17 +18,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
-from mailgateway import authentication, batch, bounces, loops, router
+from mailgateway import authentication, batch, bounces, loops, notifications, router
 from mailgateway.charsets import decode_header_value
 from mailgateway.filters import apply_filters
 from mailgateway.models import InboundMessage, MailAccount
-from mailgateway.parse import MessageRejected, ParsedMessage, _message_ids, parse, read_headers
+from mailgateway.parse import MessageRejected, ParsedMessage, message_ids, parse, read_headers
 from mailgateway.router import find_or_create_sender, route, strip_tag
 from mailgateway.undeliverable import mark_undeliverable
 from tickets import services
-from tickets.files_store import store_bytes
 from tickets.message import Message
-from tickets.models import Article, Ticket
+from tickets.models import Article, Priority, Queue, Ticket
+from tickets.storage import store_bytes
 from tickets.text import one_line
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def store_raw(
 def parse_head(raw: bytes) -> dict:
     """Message-ID, subject and sender from the header block alone, for the ingest record's display."""
     headers = read_headers(raw[:65536])
-    ids = _message_ids((headers.get("message-id") or [""])[0])
+    ids = message_ids((headers.get("message-id") or [""])[0])
     return {  # NUL bytes removed: PostgreSQL refuses them, and the raw bytes must be stored whatever they hold
         "message_id": (ids[0] if ids else "").replace("\x00", ""),
         "subject": decode_header_value((headers.get("subject") or [""])[0]).replace("\x00", ""),
@@ -277,9 +277,7 @@ def _import(record: InboundMessage, parsed: ParsedMessage, raw: bytes) -> None:
             _finish(
                 record, Status.REJECTED, error=f"follow-up to closed ticket {done.ticket.number}", ticket=done.ticket
             )
-            from mailgateway.notifications import queue_follow_up_rejected
-
-            queue_follow_up_rejected(record)
+            transaction.on_commit(lambda: notifications.follow_up_rejected(record.pk), robust=True)
             return
         ticket, article = done.ticket, done.article
     if reused_note:
@@ -302,8 +300,6 @@ def _system_note(ticket: Ticket, text: str) -> None:
 
 def apply_control_headers(parsed: ParsedMessage, verdict) -> None:
     """X-Helpdesk-Queue / -Priority / -Ignore: honoured only for a trusted account (set by our own MTA rules)."""
-    from tickets.models import Priority, Queue
-
     name = parsed.header("x-helpdesk-queue").strip()
     if name:
         verdict.queue = Queue.objects.filter(name=name, is_active=True).first() or verdict.queue

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from mailgateway.models import AutoMailLog
 from mailgateway.parse import ParsedMessage
 
 _DAEMON = re.compile(
@@ -70,8 +71,6 @@ def never_answer(parsed: ParsedMessage) -> str:
 
 
 def under_hourly_cap(recipient: str) -> bool:
-    from mailgateway.models import AutoMailLog
-
     since = timezone.now() - timedelta(hours=1)
     sent = AutoMailLog.objects.filter(recipient=recipient.lower(), created__gte=since).count()
     return sent < settings.HELPDESK_MAIL_AUTO_REPLIES_PER_HOUR

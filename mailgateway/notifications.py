@@ -6,6 +6,7 @@ them per queue and language (EmailTemplate in admin).
 """
 
 import logging
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.db.models import Q
@@ -18,6 +19,7 @@ from accounts.models import User
 from mailgateway import outbound
 from mailgateway.models import EmailTemplate, InboundMessage
 from tickets import permissions as perms
+from tickets.customer_access import rating_url, ticket_status_url
 from tickets.models import Article, Ticket
 
 log = logging.getLogger(__name__)
@@ -98,8 +100,6 @@ def acknowledge(ticket_id: int, article_id: int | None) -> bool:
     article = Article.objects.filter(pk=article_id).first() if article_id else None
     if article is not None and article.sender_type != Article.Sender.CUSTOMER:
         return False  # an agent opened it on the customer's behalf and answers themselves
-    from tickets.customer_access import ticket_status_url
-
     return _send_customer(
         "acknowledgement",
         ticket,
@@ -114,8 +114,6 @@ def state_changed(ticket_id: int, actor_id: int | None) -> bool:
     if ticket is None or not _customer_may_hear(ticket) or actor_id == ticket.customer_id:
         return False
     if ticket.state.type == "closed":
-        from tickets.customer_access import rating_url
-
         return _send_customer("ticket_closed", ticket, rating_url=rating_url(ticket))
     if ticket.state.type in ("merged", "removed"):
         return False
@@ -137,8 +135,6 @@ def follow_up_rejected(inbound_id: int) -> bool:
         return False
     ticket = inbound.ticket
     address = inbound.from_address
-    from email.utils import parseaddr
-
     address = parseaddr(address)[1]
     user = User.objects.filter(email__iexact=address).first()
     subject, text, html = render(
@@ -154,14 +150,6 @@ def follow_up_rejected(inbound_id: int) -> bool:
         ticket=ticket,
         in_reply_to=inbound.message_id,
     )
-
-
-def queue_follow_up_rejected(inbound: InboundMessage) -> None:
-    from django.db import transaction
-
-    from mailgateway.tasks import notify
-
-    transaction.on_commit(lambda: notify.delay("follow_up_rejected", inbound.pk))
 
 
 # --- agents ----------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ Limits: total size, number of parts, nesting depth, header count and length.
 import binascii
 import email
 import email.utils
-import html as html_lib
 import logging
 import mimetypes
 import re
@@ -23,8 +22,8 @@ from django.conf import settings
 
 from mailgateway.charsets import Context, codec_for, decode, decode_header_value, same_charset
 from mailgateway.tnef import unpack_tnef
-from tickets.files_store import FileInput
-from tickets.sanitize import clean_html
+from tickets.sanitize import clean_html, html_to_text
+from tickets.storage import FileInput
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +156,7 @@ def _addresses(values: list[str], context: Context | None = None) -> list[tuple[
 _MSGID = re.compile(r"<[^<>\s]{1,490}>")
 
 
-def _message_ids(value: str) -> list[str]:
+def message_ids(value: str) -> list[str]:
     return _MSGID.findall(value)[:100]
 
 
@@ -249,13 +248,6 @@ def extract_uuencoded(text: str) -> tuple[str, list[FileInput]]:
 
 def _guess_type(name: str) -> str:
     return mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
-
-
-def html_to_text(html: str) -> str:
-    html = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>|</tr>|</h\d>", "\n", html)
-    text = re.sub(r"<[^>]{0,10000}>", "", clean_html(html))
-    text = html_lib.unescape(text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
@@ -409,7 +401,7 @@ class _Reader:
         name = _clean_name(subject or "forwarded message")
         self.items.append(FileInput(filename=cut(name, 200) + ".eml", content=raw, content_type="message/rfc822"))
         if headers.get("message-id"):
-            ids = _message_ids(headers["message-id"][0])
+            ids = message_ids(headers["message-id"][0])
             self.original_message_id = ids[0] if ids else ""
         intro = "\n".join(
             f"{label}: {field_text(name)}"
@@ -534,11 +526,11 @@ def parse(raw: bytes) -> ParsedMessage:
     parsed.cc = [a for _, a in _addresses(parsed.headers.get("cc", []))]
     reply_to = _addresses(parsed.headers.get("reply-to", []))
     parsed.reply_to = reply_to[0][1] if reply_to else ""
-    ids = _message_ids(parsed.header("message-id"))
+    ids = message_ids(parsed.header("message-id"))
     parsed.message_id = ids[0] if ids else ""
-    reply_ids = _message_ids(parsed.header("in-reply-to"))
+    reply_ids = message_ids(parsed.header("in-reply-to"))
     parsed.in_reply_to = reply_ids[0] if reply_ids else ""
-    parsed.references = _message_ids(" ".join(parsed.headers.get("references", [])))
+    parsed.references = message_ids(" ".join(parsed.headers.get("references", [])))
 
     texts, htmls, attachments = reader.bodies()
     parsed.attachments = attachments

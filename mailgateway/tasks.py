@@ -1,4 +1,8 @@
-"""Celery tasks: polling, sending with retries, notifications, alerts. Tasks take ids."""
+"""Celery tasks: polling, sending with retries, notifications, alerts. Tasks take ids.
+
+This module sits on top of the mail app (see the layers contract in pyproject.toml): it imports
+ingest, notifications and the outbox; none of them imports it. Event handlers (handlers.py) enqueue
+its tasks, and the outbox names `send_outgoing` by its registered name (outbox.SEND_TASK)."""
 
 import logging
 from datetime import timedelta
@@ -9,9 +13,11 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mailgateway import notifications, outbox
+from accounts.models import User
+from mailgateway import ingest, notifications, outbox
 from mailgateway.batch import batch
 from mailgateway.models import MailAccount, OutgoingMail, ReminderNotice
+from mailgateway.sources import imap, maildir
 from tickets.models import StateType, Ticket
 
 log = logging.getLogger(__name__)
@@ -19,9 +25,6 @@ log = logging.getLogger(__name__)
 
 def poll_account_now(account: MailAccount) -> dict | None:
     """Poll one account, and keep its health fields current for the admin list and the failure alert."""
-    from mailgateway import ingest
-    from mailgateway.sources import imap, maildir
-
     source = maildir if account.kind == MailAccount.Kind.MAILDIR else imap
     now = timezone.now()
     try:
@@ -62,8 +65,6 @@ def poll_due_accounts() -> None:
 @shared_task(ignore_result=True)
 def retry_pending_messages() -> int:
     """Stored messages whose processing failed (piped ones included) are tried again until quarantined."""
-    from mailgateway import ingest
-
     return ingest.retry_pending()
 
 
@@ -114,8 +115,6 @@ def send_due_reminders() -> int:
 
 def administrator_addresses() -> list[str]:
     """ADMINS from the settings and every active administrator account with an email, once each."""
-    from accounts.models import User
-
     addresses = [address for _name, address in settings.ADMINS]
     accounts = User.objects.filter(kind=User.Kind.AGENT, is_superuser=True, is_active=True).exclude(email="")
     addresses += accounts.order_by("pk").values_list("email", flat=True)

@@ -2,7 +2,8 @@
 
 import logging
 
-from tickets.files_store import FileInput
+from tickets.sanitize import html_to_text
+from tickets.storage import FileInput
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +23,6 @@ def unpack_tnef(data: bytes) -> tuple[str, list[FileInput]] | None:
     if isinstance(body, bytes):
         body = body.decode("utf-8", errors="replace") if body else ""
     if not body and getattr(tnef, "htmlbody", None):
-        from mailgateway.parse import html_to_text
-
         html = tnef.htmlbody
         body = html_to_text(html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html)
     attachments = []

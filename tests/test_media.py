@@ -6,8 +6,8 @@ import pytest
 from django.urls import clear_url_caches
 
 from tickets import services
-from tickets.files_store import FileInput
 from tickets.message import Message
+from tickets.storage import FileInput
 
 pytestmark = pytest.mark.django_db
 

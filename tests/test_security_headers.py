@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from tickets import services
 from tickets.customer_access import status_token
-from tickets.files_store import FileInput
 from tickets.message import Message
+from tickets.storage import FileInput
 
 pytestmark = pytest.mark.django_db
 

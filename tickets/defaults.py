@@ -1,4 +1,8 @@
-"""The vocabulary every installation starts with; administrators extend it at runtime."""
+"""The vocabulary every installation starts with; administrators extend it at runtime.
+
+Migration 0002 calls seed() with its historical models; ensure() (tests, demo) with the current ones."""
+
+from tickets.catalog import Priority, State, TicketType
 
 STATES = [
     # name, type, default for new, default for follow-ups, order
@@ -38,6 +42,4 @@ def seed(State, Priority, TicketType) -> None:
 
 
 def ensure() -> None:
-    from tickets.models import Priority, State, TicketType
-
     seed(State, Priority, TicketType)

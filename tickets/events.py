@@ -7,6 +7,7 @@ A handler that needs time enqueues a Celery task; a failing handler is logged
 and does not stop the others.
 """
 
+import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -62,6 +63,21 @@ def subscribe(name: str = ALL):
 def unsubscribe(func, name: str = ALL) -> None:
     if func in _handlers[name]:
         _handlers[name].remove(func)
+
+
+@contextlib.contextmanager
+def muted():
+    """No handler hears anything inside the block (subscribed or configured); all are back afterwards."""
+    saved_handlers = {name: list(handlers) for name, handlers in _handlers.items()}
+    saved_setting = settings.HELPDESK_EVENT_HANDLERS
+    _handlers.clear()
+    settings.HELPDESK_EVENT_HANDLERS = []
+    try:
+        yield
+    finally:
+        _handlers.clear()
+        _handlers.update(saved_handlers)
+        settings.HELPDESK_EVENT_HANDLERS = saved_setting
 
 
 def _configured_handlers():

@@ -4,7 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-def _content_path(instance, filename):
+def content_path(instance, filename):
+    """Where a stored file lives: by its sha256, two directory levels deep."""
     digest = instance.sha256
     return f"blobs/{digest[:2]}/{digest[2:4]}/{digest}"
 
@@ -12,7 +13,7 @@ def _content_path(instance, filename):
 class StoredFile(models.Model):
     sha256 = models.CharField(max_length=64, unique=True)
     size = models.PositiveBigIntegerField()
-    file = models.FileField(upload_to=_content_path, max_length=200)
+    file = models.FileField(upload_to=content_path, max_length=200)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -28,7 +28,7 @@ class Message:
     message_id: str = ""
     in_reply_to: str = ""
     references: str = ""
-    attachments: tuple = ()  # tickets.files_store.FileInput values
+    attachments: tuple = ()  # tickets.storage.FileInput values
     raw_message: bytes | None = None  # the mail as received, kept beside the article
     time_minutes: Decimal | int | str = 0  # time accounted with it (agents only)
 

@@ -1,5 +1,8 @@
 """HTML from mail and rich-text forms: cleaned before it is stored, and again before it is shown."""
 
+import html as html_lib
+import re
+
 import nh3
 
 _SCHEMES = {"http", "https", "mailto", "cid"}
@@ -24,3 +27,11 @@ def display_html(html: str) -> str:
     if not html:
         return ""
     return nh3.clean(html, url_schemes=_SCHEMES, attribute_filter=_no_remote_images)
+
+
+def html_to_text(html: str) -> str:
+    """The readable text of an HTML message (cleaned first): line breaks for blocks, entities decoded."""
+    html = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>|</tr>|</h\d>", "\n", html)
+    text = re.sub(r"<[^>]{0,10000}>", "", clean_html(html))
+    text = html_lib.unescape(text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

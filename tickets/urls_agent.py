@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from tickets.views.agent import actions, auth, compose, create, customers, dashboard, lists, notify, pdf, searches, zoom
+from accounts.views import agent as auth
+from tickets.views.agent import actions, compose, create, customers, dashboard, lists, notify, pdf, searches, zoom
 
 app_name = "agent"
 

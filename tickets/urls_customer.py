@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views as account_views
+from accounts.views import customer as account_views
 from tickets.views.customer import public, tickets
 
 app_name = "customer"

@@ -120,7 +120,7 @@ def test_customer_autocomplete_and_inline_creation(agent_client, customer, compa
 
 
 def _with_attachment(ticket, customer):
-    from tickets.files_store import FileInput
+    from tickets.storage import FileInput
 
     return add_article(
         ticket=ticket,

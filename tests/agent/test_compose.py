@@ -8,9 +8,8 @@ from django.urls import reverse
 from mailgateway.models import OutgoingMail
 from tests.factories import state
 from tickets import canned
-from tickets.canned_models import CannedResponse
 from tickets.message import Message
-from tickets.models import Article, Ticket
+from tickets.models import Article, CannedResponse, Ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -196,8 +196,8 @@ def test_dashboard_runs_constant_queries(agent_client, agent, queue, django_asse
 
 @pytest.mark.smoke
 def test_zoom_runs_constant_queries(agent_client, agent, ticket, django_assert_max_num_queries):
-    from tickets.files_store import store_bytes
     from tickets.models import Attachment
+    from tickets.storage import store_bytes
 
     blob = store_bytes(b"x" * 1000)
 
@@ -237,7 +237,7 @@ def test_saved_search_keeps_only_declared_filters(agent_client, agent, queue):
 
 
 def test_saved_search_of_another_agent_cannot_be_deleted(client, agent, second_agent):
-    from tickets.canned_models import SavedSearch
+    from tickets.models import SavedSearch
 
     search = SavedSearch.objects.create(user=agent, name="Mine", query="")
     client.force_login(second_agent)

@@ -6,9 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
-from tickets.canned_models import CannedResponse
 from tickets.message import Message
-from tickets.models import Article, Priority
+from tickets.models import Article, CannedResponse, Priority
 from tickets.services import create_ticket, set_priority
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,7 +12,7 @@ def customer_client(client, customer):
 
 @pytest.fixture
 def own_ticket(customer, queue):
-    from tickets.files_store import FileInput
+    from tickets.storage import FileInput
 
     return services.create_ticket(
         actor=customer,
@@ -24,7 +24,7 @@ def own_ticket(customer, queue):
 
 @pytest.fixture
 def others_ticket(other_customer, queue):
-    from tickets.files_store import FileInput
+    from tickets.storage import FileInput
 
     return services.create_ticket(
         actor=other_customer,

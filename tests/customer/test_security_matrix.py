@@ -9,8 +9,8 @@ from django.urls import URLPattern, get_resolver, reverse
 from tests.factories import state
 from tickets import services
 from tickets.customer_access import ticket_status_url
-from tickets.files_store import FileInput
 from tickets.message import Message
+from tickets.storage import FileInput
 
 MISSING = 999_999
 

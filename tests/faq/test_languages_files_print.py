@@ -12,7 +12,7 @@ from django.urls import reverse
 from faq.models import ArticleAttachment
 from faq.services import ArticleInput, save_article
 from tests.faq.conftest import make_article
-from tickets.files_store import FileInput
+from tickets.storage import FileInput
 
 pytestmark = pytest.mark.django_db
 

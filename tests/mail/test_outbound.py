@@ -12,9 +12,9 @@ from mailgateway.models import OutgoingMail
 from tests.mail.servers import SmtpSink
 from tickets import services
 from tickets.errors import PermissionDenied
-from tickets.files_store import FileInput
 from tickets.message import Message
 from tickets.models import Article, Ticket
+from tickets.storage import FileInput
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 from accounts.models import Permission
 from tests.factories import AgentFactory, QueueFactory, grant, state
 from tickets import services
-from tickets.files_store import FileInput
 from tickets.message import Message
 from tickets.models import Article, Attachment, Ticket, TicketHistory, TicketLink
+from tickets.storage import FileInput
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.db import connection
 
 from tickets import services
 from tickets.errors import TicketLocked
-from tickets.files_store import store_bytes
 from tickets.message import Message
 from tickets.models import StoredFile, Ticket
+from tickets.storage import store_bytes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,9 @@ from mailgateway.ingest import to_message
 from mailgateway.parse import parse
 from tests.mail.helpers import make_mail
 from tickets import services
-from tickets.files_store import FileInput
 from tickets.message import Message
 from tickets.models import Article
+from tickets.storage import FileInput
 
 pytestmark = pytest.mark.django_db
 

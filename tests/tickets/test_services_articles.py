@@ -11,9 +11,9 @@ from tests.factories import AgentFactory, grant
 from tests.tickets.helpers import last_history, snapshot
 from tickets import events, services
 from tickets.errors import InvalidChange, PermissionDenied, TicketLocked
-from tickets.files_store import FileInput, clean_filename
 from tickets.message import Message
 from tickets.models import Article, StoredFile, Ticket, TicketLink
+from tickets.storage import FileInput, clean_filename
 
 pytestmark = pytest.mark.django_db
 

@@ -9,16 +9,15 @@ import contextlib
 import random
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from tickets import events, services
 from tickets import permissions as perms
 from tickets.demo.setup import DOMAIN, Cast
 from tickets.demo.texts import BY_LANGUAGE, SCENARIO_ROUTING
-from tickets.files_store import FileInput
 from tickets.message import Message
 from tickets.models import Article, Category, CustomField, Priority, State, Ticket, TicketHistory, TicketType
+from tickets.storage import FileInput
 
 SEED = "helpdesk-demo-1"
 TICKETS = 300
@@ -37,16 +36,8 @@ def demo_id(i: int) -> str:
 @contextlib.contextmanager
 def quiet_events():
     """No acknowledgements or notifications to the demo's made-up addresses while loading."""
-    saved_handlers = dict(events._handlers)
-    saved_setting = settings.HELPDESK_EVENT_HANDLERS
-    events._handlers.clear()
-    settings.HELPDESK_EVENT_HANDLERS = []
-    try:
+    with events.muted():
         yield
-    finally:
-        events._handlers.clear()
-        events._handlers.update(saved_handlers)
-        settings.HELPDESK_EVENT_HANDLERS = saved_setting
 
 
 class Vocabulary:

@@ -161,7 +161,7 @@ class TicketNumberField(forms.CharField):
         super().__init__(*args, **kwargs)
 
 
-def _find_ticket(user, number: str, perm=perms.RO):
+def find_ticket(user, number: str, perm=perms.RO):
     ticket = queries.ticket_by_number(user, number, perm)
     if ticket is None:
         raise forms.ValidationError(_("No ticket with that number that you can see."))
@@ -173,14 +173,14 @@ class LinkForm(VersionForm):
     kind = forms.ChoiceField(label=_("Link kind"), choices=TicketLink.Kind.choices)
 
     def clean_number(self):
-        return _find_ticket(self.user, self.cleaned_data["number"])
+        return find_ticket(self.user, self.cleaned_data["number"])
 
 
 class MergeForm(VersionForm):
     number = TicketNumberField(label=_("Merge into ticket number"))
 
     def clean_number(self):
-        return _find_ticket(self.user, self.cleaned_data["number"], perms.RW)
+        return find_ticket(self.user, self.cleaned_data["number"], perms.RW)
 
 
 class TimeForm(VersionForm):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from tickets import permissions as perms
-from tickets.forms.actions import _find_ticket
+from tickets.forms.actions import find_ticket
 from tickets.models import Priority, State, StateType
 
 ACTIONS = [
@@ -67,7 +67,7 @@ class BulkForm(forms.Form):
             self.add_error(needed, _("This action needs a value."))
         if action == "merge" and data.get("merge_into"):
             try:
-                data["merge_target"] = _find_ticket(self.user, data["merge_into"], perms.RW)
+                data["merge_target"] = find_ticket(self.user, data["merge_into"], perms.RW)
             except forms.ValidationError as exc:
                 self.add_error("merge_into", exc)
         state = data.get("state")

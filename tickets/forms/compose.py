@@ -4,12 +4,11 @@ from django import forms
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Company, User
 from tickets import permissions as perms
-from tickets.canned_models import CannedResponse
-from tickets.files_store import FileInput
 from tickets.forms.actions import SeenForm
-from tickets.models import Category, Priority, State, StateType
+from tickets.models import CannedResponse, Category, Priority, State, StateType
+from tickets.storage import FileInput
 
 MAX_UPLOAD = 25 * 1024 * 1024
 
@@ -147,8 +146,6 @@ class NewCustomerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.models import Company
-
         self.fields["company"].queryset = Company.objects.filter(is_active=True)
 
     def clean_email(self):

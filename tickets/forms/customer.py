@@ -7,8 +7,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from tickets.files_store import FileInput
 from tickets.models import Category, Priority
+from tickets.storage import FileInput
 
 # Files a helpdesk never accepts from the web: programs and scripts that run when opened.
 BLOCKED_EXTENSIONS = frozenset(

@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sha256', models.CharField(max_length=64, unique=True)),
                 ('size', models.PositiveBigIntegerField()),
-                ('file', models.FileField(max_length=200, upload_to=tickets.files._content_path)),
+                ('file', models.FileField(max_length=200, upload_to=tickets.files.content_path)),
                 ('created', models.DateTimeField(auto_now_add=True)),
             ],
             options={

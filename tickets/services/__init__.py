@@ -5,7 +5,7 @@ Each runs in one transaction, locks the ticket row, checks the actor's rights
 TicketHistory and publishes an event after commit.
 """
 
-from tickets.services.articles import account_time, add_article, split_article_to_ticket
+from tickets.services.articles import account_time, add_article
 from tickets.services.changes import (
     assign_owner,
     change_state,
@@ -24,6 +24,7 @@ from tickets.services.followup import follow_up
 from tickets.services.rating import rate_ticket
 from tickets.services.relations import link, merge, tag, unlink, untag, unwatch, watch
 from tickets.services.reply import open_ticket, reply
+from tickets.services.split import split_article_to_ticket
 
 __all__ = [
     "account_time",

@@ -5,6 +5,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from mailgateway import ingest
+from mailgateway.models import MailAccount
 
 EX_OK = 0
 EX_DATAERR = 65
@@ -25,8 +26,6 @@ class Command(BaseCommand):
         account = None
         try:
             if options.get("account"):
-                from mailgateway.models import MailAccount
-
                 account = MailAccount.objects.get(name=options["account"])
             record = ingest.store_raw(raw, account=account, source="pipe")
         except Exception as exc:  # database or storage down: let the MTA keep the mail and retry

@@ -1,5 +1,8 @@
 """Ticket actions from the zoom: each one URL, POST only, form -> service -> back to the ticket."""
 
+from django.contrib import messages
+from django.http import HttpResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -8,7 +11,18 @@ from tickets import services
 from tickets.errors import InvalidChange, StaleTicket, TicketError
 from tickets.forms import actions as f
 from tickets.models import Article, TicketLink
-from tickets.views.agent.base import agent_required, back_to_ticket, refused
+from tickets.views.agent.base import agent_required, back_to_ticket, message_for, status_for
+from tickets.views.agent.zoom import render_zoom
+
+
+def refused(request, exc: TicketError, ticket=None):
+    """Show why a change was refused, with a 4xx status: the zoom page again (htmx swaps it in), or a fragment."""
+    text = message_for(exc)
+    status = status_for(exc)
+    if ticket is None:
+        return HttpResponse(format_html('<div class="alert alert-danger" role="alert">{}</div>', text), status=status)
+    messages.error(request, text)
+    return render_zoom(request, ticket, status=status)
 
 
 def _form_error(form) -> InvalidChange:

@@ -18,11 +18,10 @@ from django.views.decorators.http import require_GET
 from mailgateway import outbound
 from tickets import canned, services
 from tickets import permissions as perms
-from tickets.canned_models import CannedResponse
 from tickets.errors import ChangedMeanwhile, TicketError
 from tickets.forms.compose import ArticleForm, to_file_inputs
 from tickets.message import Message
-from tickets.models import Article
+from tickets.models import Article, CannedResponse
 from tickets.services.seen import Seen
 from tickets.views.agent.base import agent_required, back_to_ticket, message_for, status_for
 from tickets.views.agent.zoom import render_zoom

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tickets.canned_models import SavedSearch
 from tickets.filters import TicketFilter
+from tickets.models import SavedSearch
 from tickets.views.agent.base import agent_required
 
 EXTRA_KEYS = {"sort", "size"}

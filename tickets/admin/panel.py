@@ -1,8 +1,8 @@
-"""Admin for the agent panel's own models (canned responses)."""
+"""Admin for the agent panel's own models: canned responses and saved searches."""
 
 from django.contrib import admin
 
-from tickets.canned_models import CannedResponse, SavedSearch
+from tickets.models import CannedResponse, SavedSearch
 
 
 @admin.register(CannedResponse)

@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import language, two_factor
-from accounts.forms import ThrottledLoginForm, TwoFactorCodeForm
-from accounts.views import LockoutStatusMixin, QueuedPasswordResetView
-from tickets.forms.preferences import PreferencesForm
-from tickets.views.agent.base import agent_required
+from accounts.decorators import agent_required
+from accounts.forms import PreferencesForm, ThrottledLoginForm, TwoFactorCodeForm
+from accounts.views.common import LockoutStatusMixin, QueuedPasswordResetView
 
 
 class AgentAuthenticationForm(ThrottledLoginForm):

@@ -1,4 +1,4 @@
-"""Content-addressed storage of file bytes: one StoredFile per sha256."""
+"""Content-addressed storage of file bytes: one StoredFile per sha256 (the tables are in files.py)."""
 
 import hashlib
 from dataclasses import dataclass
@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
-from tickets.files import StoredFile, _content_path
+from tickets.files import StoredFile, content_path
 
 
 @dataclass
@@ -25,7 +25,7 @@ def store_bytes(content: bytes) -> StoredFile:
     if existing:
         return existing
     blob = StoredFile(sha256=digest, size=len(content))
-    path = _content_path(blob, "")
+    path = content_path(blob, "")
     if not default_storage.exists(path):
         saved = default_storage.save(path, ContentFile(content))
         if saved != path:

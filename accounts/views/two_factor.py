@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import two_factor
+from accounts.decorators import agent_required
 from accounts.forms import TwoFactorCodeForm
-from tickets.views.agent.base import agent_required
 
 
 def _next_url(request) -> str:

@@ -1,6 +1,7 @@
-"""Signing in and out of the customer panel, and password reset."""
+"""Signing in and out of the customer panel, sign-up, the one-time password link, and password reset."""
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,32 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts import language, throttle
 from accounts.forms import RegistrationForm, ThrottledLoginForm
 from accounts.invitations import mark_accepted, register_customer
-from accounts.password_reset import request_reset
+from accounts.views.common import LockoutStatusMixin, QueuedPasswordResetView
 
 AGENT_HOME = "/agent/"
-
-
-class LockoutStatusMixin:
-    """For a LoginView whose form is throttled: a refused attempt during a lockout answers 429."""
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        if form.is_throttled():
-            response.status_code = 429
-        return response
-
-
-class QueuedPasswordResetView(auth_views.PasswordResetView):
-    """Django's reset page, but the mail is queued (accounts.tasks) and the answer is the same for everyone.
-
-    Over the rate limit nothing is queued and the page still says "check your mail".
-    """
-
-    panel = "customer"
-
-    def form_valid(self, form):
-        request_reset(email=form.cleaned_data["email"], ip=throttle.client_ip(self.request), panel=self.panel)
-        return redirect(self.get_success_url())
 
 
 class CustomerLoginView(LockoutStatusMixin, auth_views.LoginView):
@@ -65,8 +43,6 @@ class CustomerLoginView(LockoutStatusMixin, auth_views.LoginView):
 
 @require_POST
 def logout_view(request):
-    from django.contrib.auth import logout
-
     logout(request)
     return redirect("customer:login")
 
