@@ -78,9 +78,8 @@ def queue_article(article: Article) -> OutgoingMail:
     Call it in the transaction that wrote the article: the mail is stored with it and leaves
     right after the commit. A message that cannot be built is stored as failed, with the reason.
     """
-    if not article.message_id:
-        article.message_id = outbox.new_message_id()
-        Article.objects.filter(pk=article.pk).update(message_id=article.message_id)
+    if not article.message_id:  # an article written before the services gave agents' mail its Message-ID
+        article.message_id = outbox.new_message_id()  # kept on the outgoing mail, where replies find it
     message = build(article, with_attachments=False)
     files = [[a.stored_id, a.filename, a.content_type] for a in article.attachments.all()]
     kind = OutgoingMail.Kind.REPLY if article.is_visible_to_customer else OutgoingMail.Kind.FORWARD

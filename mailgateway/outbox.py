@@ -18,13 +18,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import BadHeaderError, EmailMessage, EmailMultiAlternatives, get_connection
-from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.utils import timezone
 
 from mailgateway.models import OutgoingMail, split_addresses
 from mailgateway.undeliverable import normalize, undeliverable_among
 from tickets.files import StoredFile
+from tickets.message import new_message_id
 from tickets.storage import store_bytes
 
 # The task that sends one row. mailgateway.tasks sits above this module and imports it, so the task is
@@ -38,11 +38,6 @@ Status = OutgoingMail.Status
 KIND_HEADER = "X-Helpdesk-Kind"  # a hint from code that cannot import this app (accounts); never sent
 # A row whose send task was lost (worker restart, broker down) is picked up by the beat after this.
 LOST_TASK_GRACE = timedelta(minutes=5)
-
-
-def new_message_id() -> str:
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "helpdesk.local"
-    return make_msgid(domain=domain)
 
 
 def backoff(attempts: int) -> timedelta:

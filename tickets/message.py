@@ -10,6 +10,9 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.mail.message import make_msgid
+
 CHANNEL_WEB = "web"  # Article.Channel.WEB; the models import nothing from here
 
 
@@ -43,3 +46,8 @@ class Message:
     def but(self, **changes) -> "Message":
         """A copy with these fields changed."""
         return dataclasses.replace(self, **changes)
+
+
+def new_message_id() -> str:
+    """A Message-ID for mail we send, in the domain of our sender address."""
+    return make_msgid(domain=settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "helpdesk.local")

@@ -50,3 +50,11 @@ def test_an_agents_unverified_mail_becomes_an_internal_note(agent):
     message = to_message(parse(raw), raw, agent)
     assert (message.channel, message.author, message.is_visible_to_customer) == (Article.Channel.NOTE, None, False)
     assert message.body_text.startswith("[Sender not verified")
+
+
+def test_an_agents_email_gets_its_message_id_when_written_and_a_note_none(ticket, agent):
+    mail = services.add_article(ticket=ticket, actor=agent, message=Message(channel="email", body_text="Fixed."))
+    note = services.add_article(ticket=ticket, actor=agent, message=Message(channel="note", body_text="Internal."))
+    mail.refresh_from_db()
+    assert mail.message_id.startswith("<") and mail.message_id.endswith(">")
+    assert note.message_id == ""

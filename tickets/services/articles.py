@@ -8,7 +8,7 @@ from django.db.models import F
 from tickets import events
 from tickets import permissions as perms
 from tickets.errors import InvalidChange
-from tickets.message import Message
+from tickets.message import Message, new_message_id
 from tickets.models import Article, Attachment, Ticket
 from tickets.sanitize import clean_html
 from tickets.services._base import bump, check_lock, load_for_change, lock_row, record, refresh
@@ -62,10 +62,14 @@ def _check_article_rights(ticket: Ticket, actor, *, sender_type: str, visible: b
 def write_article(ticket: Ticket, *, actor, message: Message) -> Article:
     """Create the article rows on an already-locked ticket; callers hold the transaction."""
     author = message.author if message.author is not None else actor
+    sender_type = message.sender_type or _sender_for(actor, author)
+    message_id = message.message_id
+    if not message_id and message.channel == Channel.EMAIL and sender_type == Sender.AGENT:
+        message_id = new_message_id()  # the mail that leaves with it carries it, and replies thread on it
     article = Article.objects.create(
         ticket=ticket,
         channel=message.channel,
-        sender_type=message.sender_type or _sender_for(actor, author),
+        sender_type=sender_type,
         is_visible_to_customer=message.is_visible_to_customer,
         author=author,
         from_address=message.from_address or (author.email if author else ""),
@@ -74,7 +78,7 @@ def write_article(ticket: Ticket, *, actor, message: Message) -> Article:
         subject=one_line(message.subject)[:500] or ticket.title,
         body_text=message.body_text,
         body_html=clean_html(message.body_html),
-        message_id=message.message_id,
+        message_id=message_id,
         in_reply_to=message.in_reply_to,
         references=message.references,
         raw_message=store_bytes(message.raw_message) if message.raw_message else None,
