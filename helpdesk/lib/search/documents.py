@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString
 
+from helpdesk.lib.search.text import highlighted
+
 
 @dataclass(frozen=True)
 class Document:
@@ -22,3 +24,18 @@ class Hit:
     snippet: SafeString
     score: float
     typo: bool = False  # found by a similar title, not by its words
+
+
+def hits(rows, *, typo: bool = False) -> list[Hit]:
+    """Hits from a backend's result rows (object_id, language, title, snippet with markers, score)."""
+    return [
+        Hit(
+            object_id=row.object_id,
+            language=row.language,
+            title=row.title,
+            snippet=highlighted(row.snippet),
+            score=float(row.score),
+            typo=typo,
+        )
+        for row in rows
+    ]

@@ -12,7 +12,7 @@ the database with a UTF-8 locale (e.g. C.UTF-8 or en_US.UTF-8; the official Dock
 from django.db import connection
 
 from helpdesk.lib.search import text
-from helpdesk.lib.search.documents import Hit
+from helpdesk.lib.search.documents import hits
 
 CONFIG = "helpdesk_search"
 TITLE_SIMILARITY = "0.3"
@@ -32,20 +32,6 @@ def forget(row) -> None:
     """The vector goes with its row."""
 
 
-def _hits(rows, *, typo: bool = False) -> list:
-    return [
-        Hit(
-            object_id=row.object_id,
-            language=row.language,
-            title=row.title,
-            snippet=text.highlighted(row.snippet),
-            score=float(row.score),
-            typo=typo,
-        )
-        for row in rows
-    ]
-
-
 def _ranked(rows, tsquery_sql: str, query_params: list, *, language: str, limit: int) -> list:
     rows = rows.extra(
         select={
@@ -57,7 +43,7 @@ def _ranked(rows, tsquery_sql: str, query_params: list, *, language: str, limit:
         where=[f"search_document.vector @@ {tsquery_sql}"],
         params=query_params,
     ).order_by("other_language", "-score", "object_id")
-    return _hits(rows[:limit])
+    return hits(rows[:limit])
 
 
 def fulltext(rows, query: str, parsed, *, language: str, limit: int) -> list:
@@ -79,4 +65,4 @@ def similar_titles(rows, query: str, *, language: str, limit: int) -> list:
         where=["%s <%% search_document.title"],
         params=[query],
     ).order_by("-score", "object_id")
-    return _hits(rows[:limit], typo=True)
+    return hits(rows[:limit], typo=True)

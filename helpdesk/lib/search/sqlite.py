@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from django.db import connection
 
 from helpdesk.lib.search import text
-from helpdesk.lib.search.documents import Hit
+from helpdesk.lib.search.documents import Hit, hits
 
 TITLE_SIMILARITY = 0.75
 
@@ -40,20 +40,6 @@ def expression(parsed) -> str:
     return result
 
 
-def _hits(rows, *, typo: bool = False) -> list:
-    return [
-        Hit(
-            object_id=row.object_id,
-            language=row.language,
-            title=row.title,
-            snippet=text.highlighted(row.snippet),
-            score=float(row.score),
-            typo=typo,
-        )
-        for row in rows
-    ]
-
-
 def _ranked(rows, match: str, *, language: str, limit: int) -> list:
     rows = rows.extra(
         tables=["search_fts"],
@@ -66,7 +52,7 @@ def _ranked(rows, match: str, *, language: str, limit: int) -> list:
         where=["search_fts.rowid = search_document.id", "search_fts MATCH %s"],
         params=[match],
     ).order_by("other_language", "-score", "object_id")
-    return _hits(rows[:limit])
+    return hits(rows[:limit])
 
 
 def fulltext(rows, query: str, parsed, *, language: str, limit: int) -> list:
