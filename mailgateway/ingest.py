@@ -22,7 +22,7 @@ from mailgateway import authentication, batch, bounces, loops, notifications, ro
 from mailgateway.charsets import decode_header_value
 from mailgateway.filters import apply_filters
 from mailgateway.models import InboundMessage, MailAccount
-from mailgateway.parse import MessageRejected, ParsedMessage, message_ids, parse, read_headers
+from mailgateway.parse import MessageRejected, ParsedMessage, cut, message_ids, parse, read_headers
 from mailgateway.router import find_or_create_sender, route, strip_tag
 from mailgateway.undeliverable import mark_undeliverable
 from tickets import services
@@ -65,8 +65,8 @@ def store_raw(
         uid=uid,
         source_key=source_key,
         message_id=head.get("message_id", "")[:500],
-        subject=head.get("subject", "")[:500],
-        from_address=head.get("from", "")[:500],
+        subject=cut(head.get("subject", ""), 500),
+        from_address=cut(head.get("from", ""), 500),
         sha256=hashlib.sha256(raw).hexdigest(),
         size=len(raw),
         raw=store_bytes(raw),
