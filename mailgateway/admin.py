@@ -92,18 +92,25 @@ class MailAccountAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
+def partial_refusal(record: InboundMessage) -> str:
+    return _(
+        "“%(subject)s” (#%(pk)s) was not reprocessed: the whole message is not stored here (only its header, "
+        "or nothing), so it stays quarantined. %(reason)s"
+    ) % {"subject": record.subject or record.message_id or "—", "pk": record.pk, "reason": record.error}
+
+
 @admin.register(InboundMessage)
 class InboundMessageAdmin(admin.ModelAdmin):
     list_display = ["received", "status", "subject", "from_address", "account", "ticket_link", "attempts"]
-    list_filter = ["status", "account", "source"]
+    list_filter = ["status", "stored_whole", "account", "source"]
     search_fields = ["subject", "from_address", "message_id", "sha256"]
     date_hierarchy = "received"
     list_select_related = ["account", "ticket"]
     actions = ["reprocess"]
     fields = [
         "status", "error", "attempts", "account", "source", "uidvalidity", "uid", "source_key", "message_id",
-        "sha256", "size", "subject", "from_address", "is_auto_generated", "ticket", "article", "server_done",
-        "received", "processed", "raw_source",
+        "sha256", "size", "stored_whole", "subject", "from_address", "is_auto_generated", "ticket", "article",
+        "server_done", "received", "processed", "raw_source",
     ]  # fmt: skip
     readonly_fields = fields
 
@@ -129,6 +136,9 @@ class InboundMessageAdmin(admin.ModelAdmin):
     def reprocess(self, request, queryset):
         done = 0
         for record in queryset.exclude(status=InboundMessage.Status.IMPORTED):
+            if not record.stored_whole:
+                self.message_user(request, partial_refusal(record), messages.ERROR)
+                continue
             InboundMessage.objects.filter(pk=record.pk).update(
                 status=InboundMessage.Status.PENDING, attempts=0, error=""
             )

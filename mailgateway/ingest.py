@@ -22,7 +22,7 @@ from mailgateway import authentication, batch, bounces, loops, notifications, ro
 from mailgateway.charsets import decode_header_value
 from mailgateway.filters import apply_filters
 from mailgateway.models import InboundMessage, MailAccount
-from mailgateway.parse import MessageRejected, ParsedMessage, message_ids, parse, read_headers
+from mailgateway.parse import MessageRejected, ParsedMessage, cut, message_ids, parse, read_headers
 from mailgateway.router import find_or_create_sender, route, strip_tag
 from mailgateway.undeliverable import mark_undeliverable
 from tickets import services
@@ -33,6 +33,15 @@ from tickets.text import one_line
 
 log = logging.getLogger(__name__)
 Status = InboundMessage.Status
+NOT_STORED_WHOLE = "only part of this message is stored; it is never imported"
+
+
+@dataclass(frozen=True)
+class Partial:
+    """Only part of a message could be stored (its header, or nothing): its real size and why."""
+
+    size: int
+    reason: str
 
 
 def store_raw(
@@ -43,8 +52,13 @@ def store_raw(
     uidvalidity: int | None = None,
     uid: int | None = None,
     source_key: str = "",
+    partial: Partial | None = None,
 ) -> InboundMessage:
-    """The ingest record for these bytes, created once; an existing one is returned as it is."""
+    """The ingest record for these bytes, created once; an existing one is returned as it is.
+
+    With `partial`, `raw` is not the whole message: the record is created quarantined and not
+    stored whole, in one insert, so no run (nor an admin's reprocess) can import the fragment.
+    """
     lookup = {}
     if account is not None and uid is not None:
         lookup = {"account": account, "uidvalidity": uidvalidity, "uid": uid}
@@ -65,12 +79,16 @@ def store_raw(
         uid=uid,
         source_key=source_key,
         message_id=head.get("message_id", "")[:500],
-        subject=head.get("subject", "")[:500],
-        from_address=head.get("from", "")[:500],
+        subject=cut(head.get("subject", ""), 500),
+        from_address=cut(head.get("from", ""), 500),
         sha256=hashlib.sha256(raw).hexdigest(),
-        size=len(raw),
+        size=len(raw) if partial is None else partial.size,
         raw=store_bytes(raw),
     )
+    if partial is not None:
+        record.stored_whole = False
+        record.status = Status.QUARANTINED
+        record.error = partial.reason
     try:
         with transaction.atomic():
             record.save()
@@ -114,6 +132,8 @@ def process(record: InboundMessage, *, raw: bytes | None = None) -> InboundMessa
             locked = InboundMessage.objects.select_for_update(of=("self",)).select_related("raw").get(pk=record.pk)
             if locked.is_done:
                 return locked
+            if not locked.stored_whole:
+                return _finish(locked, Status.QUARANTINED, error=locked.error or NOT_STORED_WHOLE)
             if raw is None or hashlib.sha256(raw).hexdigest() != locked.sha256:
                 raw = _read_raw(locked)
             try:

@@ -117,6 +117,11 @@ class InboundMessage(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)
     raw = models.ForeignKey("tickets.StoredFile", verbose_name=_("raw message"), on_delete=models.PROTECT)
+    stored_whole = models.BooleanField(
+        _("stored whole"),
+        default=True,
+        help_text=_("Off when only the header (or nothing) could be stored: such a record is never imported."),
+    )
     subject = models.CharField(_("subject"), max_length=500, blank=True)
     from_address = models.CharField(_("from"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)

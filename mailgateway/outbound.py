@@ -13,6 +13,7 @@ from django.utils.html import escape, linebreaks
 from mailgateway import outbox
 from mailgateway.loops import under_hourly_cap
 from mailgateway.models import AutoMailLog, OutgoingMail
+from mailgateway.parse import cut
 from mailgateway.router import strip_tag
 from tickets import permissions as perms
 from tickets.errors import InvalidChange
@@ -20,8 +21,9 @@ from tickets.models import Article
 
 
 def subject_with_tag(ticket, subject: str) -> str:
-    one_line = " ".join((subject or ticket.title).split())
-    return f"{ticket.subject_tag()} {strip_tag(one_line)}"[:500]
+    """The tag, then the subject without its own tags and prefixes (the ticket's title when nothing else is left)."""
+    text = strip_tag(" ".join((subject or "").split())) or strip_tag(" ".join(ticket.title.split()))
+    return cut(f"{ticket.subject_tag()} {text}".strip(), 500)
 
 
 def _thread_ids(article: Article) -> tuple[str, str]:

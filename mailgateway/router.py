@@ -2,10 +2,12 @@
 
 import functools
 import re
+import secrets
 from dataclasses import dataclass
 from email.utils import getaddresses
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
 from accounts.models import User
@@ -16,6 +18,7 @@ from mailgateway.parse import ParsedMessage
 from tickets import permissions as perms
 from tickets.models import Article, Queue, Ticket
 
+SENDER_ATTEMPTS = 5
 # Localized reply/forward prefixes, stripped from a subject before it becomes a title.
 PREFIXES = r"(?:re|aw|wg|sv|vs|odp|fwd?|tr|antw|ynt|отв|ответ|пересл|rif|r)"
 _PREFIX = re.compile(rf"^\s*(?:{PREFIXES})\s?(?:\[\d{{1,3}}\])?\s?:\s*", re.IGNORECASE)
@@ -149,15 +152,46 @@ def route(parsed: ParsedMessage, sender: User | None, account=None) -> Route:
     return Route(ticket=None, queue=queue_for(parsed, account), how="new")
 
 
+def _active_sender(address: str) -> User | None:
+    # LOWER(email) = %s is served by the user_email_lower index (email__iexact would scan: UPPER(...)).
+    users = User.objects.alias(email_lower=Lower("email")).filter(email_lower=address.lower(), is_active=True)
+    return users.order_by("kind", "pk").first()
+
+
 def find_or_create_sender(parsed: ParsedMessage) -> User | None:
+    """The active user with the sender's address, or a new customer for it (when the settings allow).
+
+    The new user's username is the address itself, or the address with a short random suffix when
+    another user holds that name. Each try is a savepoint: when another worker created a user for
+    the same address meanwhile, that user is used; the caller's transaction is never broken.
+    """
     address = parsed.from_address
     if not address:
         return None
-    # LOWER(email) = %s is served by the user_email_lower index (email__iexact would scan: UPPER(...)).
-    users = User.objects.alias(email_lower=Lower("email")).filter(email_lower=address.lower(), is_active=True)
-    user = users.order_by("kind", "pk").first()
+    user = _active_sender(address)
     if user is not None or not settings.HELPDESK_MAIL_CREATE_CUSTOMERS:
         return user
+    company = batch.current().company_for_domain(address.rsplit("@", 1)[-1])
+    first, _, last = (parsed.from_name or "").partition(" ")
+    for attempt in range(SENDER_ATTEMPTS):
+        user = User(
+            username=address[:150] if attempt == 0 else f"{address[:140]}-{secrets.token_hex(4)}",
+            email=address,
+            kind=User.Kind.CUSTOMER,
+            first_name=first[:150],
+            last_name=last[:150],
+            company=company,
+        )
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save()
+            return user
+        except IntegrityError:
+            existing = _active_sender(address)  # another worker may have created this sender meanwhile
+            if existing is not None:
+                return existing
+    raise IntegrityError(f"no free username for the sender {address} after {SENDER_ATTEMPTS} tries")
     company = batch.current().company_for_domain(address.rsplit("@", 1)[-1])
     first, _, last = (parsed.from_name or "").partition(" ")
     username = address[:150]

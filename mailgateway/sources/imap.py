@@ -51,27 +51,42 @@ def _candidates(client: IMAPClient, info: dict, limit: int) -> list[int]:
     return sorted(client.search(criteria))[:limit]
 
 
-def _fetch(client: IMAPClient, account: MailAccount, uidvalidity: int, uids: list[int], oversized: set) -> None:
-    """Store the raw bytes of `uids` (not yet known); an oversized message is stored by its header only."""
+def _store(raw: bytes, account: MailAccount, uidvalidity: int, uid: int, **partial) -> bool:
+    """Store one message's bytes; a failure (a bad row, a database error) is logged and leaves it on the server.
+
+    Nothing is flagged for a message without a record, so the next poll fetches it again.
+    """
+    try:
+        ingest.store_raw(raw, account=account, source="imap", uidvalidity=uidvalidity, uid=uid, **partial)
+    except Exception:  # one message never blocks the mailbox
+        log.exception("IMAP message %s of %s could not be stored; it stays on the server", uid, account)
+        return False
+    return True
+
+
+def _fetch(client: IMAPClient, account: MailAccount, uidvalidity: int, uids: list[int]) -> int:
+    """Store the raw bytes of `uids` (not yet known); an oversized message is stored by its header only.
+
+    Returns how many could not be stored.
+    """
     sizes = {uid: data.get(b"RFC822.SIZE", 0) for uid, data in client.fetch(uids, [b"RFC822.SIZE"]).items()}
     limit = settings.HELPDESK_MAIL_MAX_BYTES
     small = [u for u in uids if u in sizes and sizes[u] <= min(limit, BATCH_BYTES)]
     large = [u for u in uids if u in sizes and min(limit, BATCH_BYTES) < sizes[u] <= limit]
+    failed = 0
     for uid, data in client.fetch(small, [b"BODY.PEEK[]"]).items() if small else ():
-        ingest.store_raw(data.get(b"BODY[]") or b"", account=account, source="imap", uidvalidity=uidvalidity, uid=uid)
+        failed += not _store(data.get(b"BODY[]") or b"", account, uidvalidity, uid)
     for uid in large:
         data = client.fetch([uid], [b"BODY.PEEK[]"]).get(uid, {})
-        ingest.store_raw(data.get(b"BODY[]") or b"", account=account, source="imap", uidvalidity=uidvalidity, uid=uid)
+        failed += not _store(data.get(b"BODY[]") or b"", account, uidvalidity, uid)
     for uid in (u for u in uids if sizes.get(u, 0) > limit):
         header = client.fetch([uid], [b"BODY.PEEK[HEADER]"]).get(uid, {}).get(b"BODY[HEADER]") or b""
-        record = ingest.store_raw(header, account=account, source="imap", uidvalidity=uidvalidity, uid=uid)
-        InboundMessage.objects.filter(pk=record.pk, status=InboundMessage.Status.PENDING).update(
-            status=InboundMessage.Status.QUARANTINED,
-            size=sizes[uid],
-            error=f"message of {sizes[uid]} bytes is over the limit of {limit}; only its header is kept here, "
-            "the message itself stays on the mail server",
+        reason = (
+            f"message of {sizes[uid]} bytes is over the limit of {limit}; only its header is kept here, "
+            "the message itself stays on the mail server"
         )
-        oversized.add(uid)
+        failed += not _store(header, account, uidvalidity, uid, partial=ingest.Partial(sizes[uid], reason))
+    return failed
 
 
 def poll(account: MailAccount, *, limit: int = 1000) -> dict:
@@ -88,22 +103,20 @@ def poll(account: MailAccount, *, limit: int = 1000) -> dict:
             )
         )
         finished: list[int] = []
-        oversized: set[int] = set()
+        oversized: set[int] = set()  # stored by the header only: flagged, never moved or deleted
         for start in range(0, len(uids), BATCH):
             batch = uids[start : start + BATCH]
             fresh = [u for u in batch if u not in known]
             if fresh:
-                _fetch(client, account, uidvalidity, fresh, oversized)
-                stats["fetched"] += len(fresh)
+                unstored = _fetch(client, account, uidvalidity, fresh)
+                stats["fetched"] += len(fresh) - unstored
+                stats["failed"] += unstored
             records = InboundMessage.objects.filter(account=account, uidvalidity=uidvalidity, uid__in=batch)
             for record in records.order_by("uid"):
                 if not record.is_done:
                     ingest.process(record)
                     record.refresh_from_db()
-                if (
-                    record.status == InboundMessage.Status.QUARANTINED
-                    and record.size > settings.HELPDESK_MAIL_MAX_BYTES
-                ):
+                if not record.stored_whole:
                     oversized.add(record.uid)
                 if record.is_done:
                     finished.append(record.uid)

@@ -75,13 +75,7 @@ def _known(account: MailAccount, keys: list[str]) -> dict[str, InboundMessage]:
     return records
 
 
-_FIELDS = ("source_key", "status", "size", "attempts", "raw__size", "account_id")
-
-
-def _quarantine(record: InboundMessage, size: int, error: str) -> None:
-    InboundMessage.objects.filter(pk=record.pk, status=Status.PENDING).update(
-        status=Status.QUARANTINED, size=size, error=error
-    )
+_FIELDS = ("source_key", "status", "size", "stored_whole", "attempts", "raw__size", "account_id")
 
 
 def _store(account: MailAccount, entry: Entry) -> InboundMessage:
@@ -90,22 +84,19 @@ def _store(account: MailAccount, entry: Entry) -> InboundMessage:
     try:
         raw, size = read_message(entry.path)
     except OSError as exc:
-        record = ingest.store_raw(b"", **where)
-        _quarantine(record, 0, f"the file {entry.path} could not be read ({exc}); it stays in the Maildir")
-        return record
-    record = ingest.store_raw(raw, **where)
+        reason = f"the file {entry.path} could not be read ({exc}); it stays in the Maildir"
+        return ingest.store_raw(b"", **where, partial=ingest.Partial(0, reason))
     if size > len(raw):
-        _quarantine(
-            record,
-            size,
+        reason = (
             f"message of {size} bytes is over the limit of {settings.HELPDESK_MAIL_MAX_BYTES}; only its header is "
-            "kept here, the message itself stays in the Maildir",
+            "kept here, the message itself stays in the Maildir"
         )
-    return record
+        return ingest.store_raw(raw, **where, partial=ingest.Partial(size, reason))
+    return ingest.store_raw(raw, **where)
 
 
 def _stored_whole(record: InboundMessage) -> bool:
-    return record.size > 0 and record.raw.size == record.size
+    return record.stored_whole and record.size > 0 and record.raw.size == record.size
 
 
 def _folder(account: MailAccount) -> str:

@@ -1,6 +1,8 @@
 """Mail delivered to a real Dovecot over IMAP becomes tickets, exactly once, whatever crashes."""
 
 import pytest
+from django.db import DatabaseError
+from django.urls import reverse
 
 from mailgateway import ingest
 from mailgateway.models import InboundMessage
@@ -153,6 +155,57 @@ def test_oversized_mail_is_quarantined_by_header_and_never_deleted(imap, imap_ac
     assert huge.size > 50_000 and huge.raw.size < 5_000
     remaining = server_flags(imap)
     assert list(remaining) == [huge.uid] and b"$HelpdeskImported" in remaining[huge.uid]
+
+
+def test_reprocess_in_admin_refuses_a_message_stored_by_its_header_only(
+    imap, imap_account, queue, settings, client, admin_user
+):
+    settings.HELPDESK_MAIL_MAX_BYTES = 20_000
+    imap.append(make_mail(subject="Huge", attachment=("big.bin", b"z" * 50_000)))
+    imap_source.poll(imap_account)
+    huge = InboundMessage.objects.get()
+    assert (huge.status, huge.stored_whole) == ("quarantined", False)
+
+    settings.HELPDESK_MAIL_MAX_BYTES = 200_000  # even once the limit allows it, the header alone is no message
+    client.force_login(admin_user)
+    page = client.post(
+        reverse("admin:mailgateway_inboundmessage_changelist"),
+        {"action": "reprocess", "_selected_action": [huge.pk]},
+        follow=True,
+    ).content.decode()
+
+    assert "“Huge”" in page and "was not reprocessed" in page and "stays on the mail server" in page
+    assert "0 messages imported." in page
+    assert not Ticket.objects.exists()
+    huge.refresh_from_db()
+    assert huge.status == "quarantined" and "stays on the mail server" in huge.error
+
+
+def test_one_message_that_cannot_be_stored_does_not_block_the_mailbox(imap, imap_account, queue, monkeypatch):
+    imap.append(make_mail(subject="First"), make_mail(subject="Cannot be stored"), make_mail(subject="Third"))
+    first, bad, third = sorted(server_flags(imap))
+    real_store_raw = ingest.store_raw
+
+    def failing_for_one(raw, **where):
+        if where.get("uid") == bad:
+            raise DatabaseError("value too long for this row")
+        return real_store_raw(raw, **where)
+
+    monkeypatch.setattr(ingest, "store_raw", failing_for_one)
+    stats = imap_source.poll(imap_account)
+
+    assert sorted(Ticket.objects.values_list("title", flat=True)) == ["First", "Third"]
+    assert (stats["imported"], stats["failed"], stats["flagged"]) == (2, 1, 2)
+    flags = server_flags(imap)
+    assert b"$HelpdeskImported" in flags[first] and b"$HelpdeskImported" in flags[third]
+    assert b"$HelpdeskImported" not in flags[bad] and b"\\Seen" not in flags[bad]
+    assert not InboundMessage.objects.filter(uid=bad).exists()
+
+    monkeypatch.setattr(ingest, "store_raw", real_store_raw)
+    imap_source.poll(imap_account)
+
+    assert sorted(Ticket.objects.values_list("title", flat=True)) == ["Cannot be stored", "First", "Third"]
+    assert all(b"$HelpdeskImported" in f for f in server_flags(imap).values())
 
 
 def test_plaintext_imap_is_refused_for_a_remote_host():

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from mailgateway import ingest
 from mailgateway.models import InboundMessage, MailAccount
@@ -181,3 +182,39 @@ def test_a_nul_byte_in_a_header_is_stored_and_does_not_block_the_folder(box, acc
     record = InboundMessage.objects.get(source_key="7001.host")
     assert record.is_done and record.raw.size == len(nul)
     assert files(box, "new") == []
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def reprocess(admin_client, *records):
+    return admin_client.post(
+        reverse("admin:mailgateway_inboundmessage_changelist"),
+        {"action": "reprocess", "_selected_action": [r.pk for r in records]},
+        follow=True,
+    ).content.decode()
+
+
+def test_reprocess_refuses_a_maildir_message_stored_by_its_header_or_not_at_all(
+    box, account, settings, tmp_path, admin_client
+):
+    settings.HELPDESK_MAIL_MAX_BYTES = 20_000
+    deliver(box, "7000.host", make_mail(subject="Too big", body="y" * 40_000))
+    os.symlink(tmp_path / "gone", box / "new" / "7001.host")
+    maildir.poll(account)
+    too_big, unreadable = InboundMessage.objects.order_by("source_key")
+    assert not too_big.stored_whole and not unreadable.stored_whole
+
+    settings.HELPDESK_MAIL_MAX_BYTES = 100_000
+    page = reprocess(admin_client, too_big, unreadable)
+
+    assert "was not reprocessed: the whole message is not stored here" in page
+    assert "0 messages imported." in page
+    assert not Ticket.objects.exists()
+    for record in (too_big, unreadable):
+        record.refresh_from_db()
+        assert record.status == "quarantined"
+    assert "over the limit" in too_big.error and "could not be read" in unreadable.error

@@ -235,3 +235,19 @@ def test_zoom_joins_the_delivery_state_with_constant_queries(
     with django_assert_max_num_queries(len(one.captured_queries)):
         html = agent_client.get(url).content.decode()
     assert html.count('data-delivery="sent"') == 6
+
+
+def test_a_reply_whose_subject_is_only_the_tag_goes_out_with_the_tag_and_the_title(
+    smtp, ticket, agent, django_capture_on_commit_callbacks
+):
+    reply(ticket, agent, django_capture_on_commit_callbacks, subject=f"Re: {ticket.subject_tag()} ")
+
+    [envelope] = smtp.messages
+    subject_line = next(line for line in envelope.original_content.split(b"\r\n") if line.startswith(b"Subject:"))
+    assert subject_line == f"Subject: {ticket.subject_tag()} Printer on fire".encode()
+    assert outbound.subject_with_tag(ticket, ticket.subject_tag()) == f"{ticket.subject_tag()} Printer on fire"
+
+
+def test_a_long_subject_is_cut_with_a_mark(ticket):
+    subject = outbound.subject_with_tag(ticket, "word " * 200)
+    assert len(subject) == 500 and subject.endswith("…")
