@@ -207,3 +207,13 @@ def test_a_slot_of_a_crashed_process_expires(settings):
     take_every_slot(1, ttl=1)  # never given back
     time.sleep(1.5)
     assert slots.take(pdf.SLOTS, 1, 60) is not None
+
+
+def test_with_the_cache_unreachable_no_renderer_is_started(settings):
+    """The limit is kept, not skipped, while Redis is down (nothing listens on port 1): PrintersBusy, no child."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    with pytest.raises(pdf.PrintersBusy):
+        pdf.html_to_pdf("<p>Printer on fire</p>")
+    assert renderer_children() == []
