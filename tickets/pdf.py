@@ -5,6 +5,11 @@ under an address-space limit (HELPDESK_PDF_MEMORY_MB, set by the child on itself
 setrlimit) and a CPU limit; the parent waits HELPDESK_PDF_SECONDS and kills it when it runs
 over. What goes in is capped first: the last HELPDESK_PDF_MAX_ARTICLES articles, each cut at
 HELPDESK_PDF_MAX_ARTICLE_CHARS characters, and the printout says so.
+
+At most HELPDESK_PDF_CONCURRENCY renderers run at once in the whole installation (slots in the
+cache, helpdesk/lib/slots.py, each expiring a while after the renderer would have been killed,
+so a crashed web process cannot keep one); a print that finds them all taken raises
+PrintersBusy at once, and the agent is told to try again in a moment.
 """
 
 import logging
@@ -20,11 +25,15 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 
+from helpdesk.lib import slots
 from tickets.models import Article
 
 log = logging.getLogger(__name__)
 
 BASE_URL = "http://helpdesk.invalid/"
+SLOTS = "helpdesk:pdf-renderer"
+SLOT_MARGIN_SECONDS = 30  # past the kill at HELPDESK_PDF_SECONDS: start-up, reaping, a slow machine
+RETRY_AFTER_SECONDS = 10
 
 
 class FetchRefused(Exception):
@@ -37,6 +46,15 @@ class PrintFailed(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class PrintersBusy(PrintFailed):
+    """Every renderer slot is taken: nothing was started; try again in `retry_after` seconds."""
+
+    retry_after = RETRY_AFTER_SECONDS
+
+    def __init__(self):
+        super().__init__("busy")
 
 
 def url_fetcher(url: str, *args, **kwargs):
@@ -103,6 +121,17 @@ def render_pdf(context: dict) -> bytes:
 
 
 def html_to_pdf(html: str) -> bytes:
+    """`html` as a PDF, made by a renderer in one of the installation's slots; PrintersBusy when none is free."""
+    ttl = settings.HELPDESK_PDF_SECONDS + SLOT_MARGIN_SECONDS
+    try:
+        with slots.holding(SLOTS, settings.HELPDESK_PDF_CONCURRENCY, ttl):
+            return run_renderer(html)
+    except slots.NoSlot:
+        log.warning("PDF renderers busy (%s running)", settings.HELPDESK_PDF_CONCURRENCY)
+        raise PrintersBusy() from None
+
+
+def run_renderer(html: str) -> bytes:
     seconds = settings.HELPDESK_PDF_SECONDS
     env = {"DJANGO_SETTINGS_MODULE": "helpdesk.settings", **os.environ}
     try:

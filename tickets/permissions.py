@@ -1,8 +1,11 @@
 """The one place that answers who may see and do what.
 
 Agents hold OTRS-style rights (accounts.Permission) on access groups, directly or
-through roles; a queue belongs to one group. `rw` includes every other right, and
+through roles; a queue belongs to one group. `rw` includes every other ticket right, and
 seeing a ticket at all takes `ro` (or `rw`). Administrators may do everything.
+The ticket rights are TICKET_RIGHTS; the FAQ editor right on the same groups is not one of
+them (faq/permissions.py decides it; `rw` does not include it), and asking a ticket or
+queue question with it raises ValueError.
 Customers see their own tickets, and their company's when they hold that right.
 
 Every yes/no below comes from one decision (`_decide`) that also says why; `explain()`
@@ -32,6 +35,7 @@ RO, MOVE_INTO, CREATE, NOTE, OWNER, PRIORITY, RW = (
     Permission.PRIORITY,
     Permission.RW,
 )
+TICKET_RIGHTS = (RO, MOVE_INTO, CREATE, NOTE, OWNER, PRIORITY, RW)
 CUSTOMER_TICKET_RIGHTS = (RO, NOTE)
 # What another agent's lock stops (tickets/services: respect_lock, and reassigning a locked ticket without rw).
 LOCK_BINDS = {
@@ -134,7 +138,15 @@ def forget_grants(user: User) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def ticket_right(perm: str) -> str:
+    """`perm` if it is a ticket right; ValueError for anything else (the FAQ right, a typo)."""
+    if perm not in TICKET_RIGHTS:
+        raise ValueError(f"{perm!r} is not a ticket right (one of {', '.join(TICKET_RIGHTS)})")
+    return perm
+
+
 def group_ids(user: User, perm: str) -> frozenset[int]:
+    ticket_right(perm)
     held = grants(user)
     ids = held[perm] | held[RW]
     if perm != RO and perm != RW:
@@ -155,6 +167,7 @@ def _deny(perm: str, code: str, *params: tuple[str, str]) -> Verdict:
 
 
 def _decide_in_queue(user: User, perm: str, queue: Queue) -> Verdict:
+    ticket_right(perm)
     if not user.is_authenticated:
         return _deny(perm, "anonymous")
     if not user.is_active:
@@ -178,6 +191,7 @@ def _decide_in_queue(user: User, perm: str, queue: Queue) -> Verdict:
 
 
 def _decide(user: User, perm: str, ticket: Ticket) -> Verdict:
+    ticket_right(perm)
     if user.is_authenticated and user.is_active and user.is_customer:
         if perm not in CUSTOMER_TICKET_RIGHTS:
             return _deny(perm, "customer_right")
@@ -201,7 +215,7 @@ def locked_against(user: User | None, ticket: Ticket) -> bool:
 def explain(user: User, ticket: Ticket) -> list[Verdict]:
     """Right by right, whether `user` may act on `ticket` and why (the answers `can()` gives)."""
     verdicts = []
-    for perm in Permission.values:
+    for perm in TICKET_RIGHTS:
         verdict = _decide(user, perm, ticket)
         if verdict.allowed and perm in LOCK_BINDS and locked_against(user, ticket):
             if not (perm == OWNER and can(user, RW, ticket)):
@@ -213,7 +227,7 @@ def explain(user: User, ticket: Ticket) -> list[Verdict]:
 
 def explain_in_queue(user: User, queue: Queue) -> list[Verdict]:
     """Right by right, whether `user` may act in `queue` and why (the answers `can_in_queue()` gives)."""
-    return [_decide_in_queue(user, perm, queue) for perm in Permission.values]
+    return [_decide_in_queue(user, perm, queue) for perm in TICKET_RIGHTS]
 
 
 # --- yes/no and the querysets -------------------------------------------------------------------
@@ -229,6 +243,7 @@ def can(user: User, perm: str, ticket: Ticket) -> bool:
 
 
 def queues_for(user: User, perm: str = RO) -> QuerySet[Queue]:
+    ticket_right(perm)
     if not user.is_authenticated or not user.is_active:
         return Queue.objects.none()
     if user.is_helpdesk_admin:
@@ -257,6 +272,7 @@ def customer_tickets(user: User, *, company: bool = True) -> QuerySet[Ticket]:
 
 def tickets_for(user: User, perm: str = RO) -> QuerySet[Ticket]:
     """The tickets `user` may act on with `perm`, as a queryset to filter further."""
+    ticket_right(perm)
     if not user.is_authenticated or not user.is_active:
         return Ticket.objects.none()
     if user.is_helpdesk_admin:
@@ -277,7 +293,7 @@ def _holders(group_id: int, held: set[str]) -> Q:
 
 def agents_with(perm: str, queue: Queue) -> QuerySet[User]:
     """The active agents who may do `perm` in `queue` (as `can_in_queue` answers): grant holders and administrators."""
-    held = _holders(queue.group_id, {perm, RW})
+    held = _holders(queue.group_id, {ticket_right(perm), RW})
     if perm not in (RO, RW):
         held &= _holders(queue.group_id, {RO, RW})
     return User.agents.filter(is_active=True).filter(Q(is_superuser=True) | held)

@@ -87,3 +87,24 @@ def test_users_can_be_added_in_admin_with_a_kind(client, admin_user):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert User.objects.get(username="newagent").kind == "agent"
+
+
+def test_a_role_is_granted_the_faq_editor_right_through_its_grant_inline(client, admin_user, queue):
+    """The FAQ right is no ticket right (tickets.permissions.TICKET_RIGHTS) but is still granted on groups."""
+    client.force_login(admin_user)
+    role = Role.objects.create(name="FAQ editors")
+    page = client.get(reverse("admin:accounts_role_change", args=[role.pk])).content.decode()
+    assert '<option value="faq_edit">' in page
+    response = client.post(
+        reverse("admin:accounts_role_change", args=[role.pk]),
+        {
+            "name": "FAQ editors",
+            "description": "",
+            "grants-TOTAL_FORMS": "1",
+            "grants-INITIAL_FORMS": "0",
+            "grants-0-group": queue.group_id,
+            "grants-0-permission": "faq_edit",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(role.grants.values_list("group_id", "permission")) == [(queue.group_id, "faq_edit")]

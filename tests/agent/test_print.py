@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from helpdesk.lib import slots
+from tickets import pdf
 from tickets.models import Article
 from tickets.pdf import printed_thread
 
@@ -151,3 +153,67 @@ def test_the_printout_says_what_was_left_out(ticket, agent, settings):
 def test_an_outsider_cannot_print_the_ticket(client, outsider_agent, ticket):
     client.force_login(outsider_agent)
     assert client.get(print_url(ticket)).status_code == 404
+
+
+# --- how many renderers run at once -------------------------------------------------------------
+
+
+def is_busy_page(response) -> bool:
+    return response["Content-Type"].startswith("text/html") and 'id="print-busy"' in response.content.decode()
+
+
+def take_every_slot(count: int, ttl: int = 60) -> list[slots.Slot]:
+    taken = [slots.take(pdf.SLOTS, count, ttl) for _ in range(count)]
+    assert None not in taken and slots.take(pdf.SLOTS, count, ttl) is None
+    return taken
+
+
+@pytest.mark.slow
+def test_with_every_renderer_busy_the_agent_is_told_to_try_again_and_prints_after_one_is_free(
+    agent_client, ticket, settings
+):
+    settings.HELPDESK_PDF_CONCURRENCY = 2
+    first, second = take_every_slot(2)  # two prints running elsewhere (another web process)
+
+    response = agent_client.get(print_url(ticket, full=1))
+
+    assert response.status_code == 503 and is_busy_page(response)
+    assert response["Retry-After"] == str(pdf.RETRY_AFTER_SECONDS)
+    page = response.content.decode()
+    assert "Try again in a moment" in page
+    assert f'href="{print_url(ticket, full=1)}"' in page  # the same printout again
+    assert renderer_children() == []  # nothing was started
+
+    slots.give_back(first)
+    response = agent_client.get(print_url(ticket, full=1))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert slots.take(pdf.SLOTS, 2, 60) is not None, "the print gave its slot back"
+    slots.give_back(second)
+
+
+@pytest.mark.slow
+def test_a_renderer_slot_is_given_back_after_a_failed_render_too(agent_client, ticket, settings):
+    settings.HELPDESK_PDF_CONCURRENCY = 1
+    settings.HELPDESK_PDF_MEMORY_MB = 40  # the renderer fails at once
+    assert is_options_page(agent_client.get(print_url(ticket)))
+    settings.HELPDESK_PDF_MEMORY_MB = 1024
+    response = agent_client.get(print_url(ticket))
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_a_slot_of_a_crashed_process_expires(settings):
+    settings.HELPDESK_PDF_CONCURRENCY = 1
+    take_every_slot(1, ttl=1)  # never given back
+    time.sleep(1.5)
+    assert slots.take(pdf.SLOTS, 1, 60) is not None
+
+
+def test_with_the_cache_unreachable_no_renderer_is_started(settings):
+    """The limit is kept, not skipped, while Redis is down (nothing listens on port 1): PrintersBusy, no child."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    with pytest.raises(pdf.PrintersBusy):
+        pdf.html_to_pdf("<p>Printer on fire</p>")
+    assert renderer_children() == []

@@ -1,5 +1,7 @@
 """The Django admin: every page opens, lists run constant queries, ticket edits go through the services."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -134,11 +136,13 @@ def test_changing_state_and_owner_in_admin_writes_history_with_the_admin_as_acto
 
 
 def test_an_owner_without_rights_is_refused_with_a_message_and_nothing_is_saved(admin_client, ticket, outsider_agent):
+    """Not one of the offered owners (test_the_change_form_offers_only_the_agents_the_services_accept)."""
     history_before = TicketHistory.objects.filter(ticket=ticket).count()
     data = change_form_data(ticket, title="New title", owner=outsider_agent.pk)
     response = admin_client.post(admin_url(Ticket, "change", ticket.pk), data)
     assert response.status_code == 200
-    assert "Nothing was saved" in response.content.decode()
+    assert response.context["adminform"].form.errors["owner"]
+    assert "Select a valid choice" in response.content.decode()
     assert "New title" in response.content.decode()  # the input is kept
     ticket.refresh_from_db()
     assert ticket.title == "Printer on fire" and ticket.owner is None
@@ -279,3 +283,54 @@ def test_a_link_deleted_in_admin_is_removed_through_the_service(admin_client, ad
     assert response.status_code == 302, response.content.decode()[:3000]
     assert not TicketLink.objects.filter(pk=link.pk).exists()
     assert TicketHistory.objects.filter(ticket=ticket, event="unlinked", actor=admin_user).exists()
+
+
+def _options(html: str, name: str) -> set[str]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select, f"no select {name}"
+    return {value for value in re.findall(r'<option value="(\d+)"', select.group(1))}
+
+
+def test_the_change_form_offers_only_the_agents_the_services_accept(
+    admin_client, admin_user, ticket, queue, agent, readonly_agent, outsider_agent
+):
+    owner_only = AgentFactory(username="owner-without-ro")
+    grant(owner_only, queue, Permission.OWNER)
+    owner_with_ro = AgentFactory(username="owner-with-ro")
+    grant(owner_with_ro, queue, Permission.OWNER, Permission.RO)
+    html = admin_client.get(admin_url(Ticket, "change", ticket.pk)).content.decode()
+    agents = {admin_user, agent, readonly_agent, outsider_agent, owner_only, owner_with_ro}
+    assert _options(html, "owner") & {str(u.pk) for u in agents} == {
+        str(u.pk) for u in (admin_user, agent, owner_with_ro)
+    }
+    assert _options(html, "responsible") & {str(u.pk) for u in agents} == {
+        str(u.pk) for u in (admin_user, agent, readonly_agent, owner_with_ro)
+    }
+    assert "data-ajax--url" not in re.search(r'<select name="owner"[^>]*>', html).group(0)
+
+
+def test_an_owner_of_the_new_queue_is_accepted_when_the_same_form_moves_the_ticket(admin_client, ticket, other_queue):
+    there = AgentFactory(username="there")
+    grant(there, other_queue, Permission.RW)
+    data = change_form_data(ticket, queue=other_queue.pk, owner=there.pk)
+    response = admin_client.post(admin_url(Ticket, "change", ticket.pk), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    ticket.refresh_from_db()
+    assert (ticket.queue, ticket.owner) == (other_queue, there)
+
+
+def test_the_change_page_runs_the_same_number_of_queries_for_2_and_12_agents(
+    admin_client, ticket, queue, django_assert_max_num_queries
+):
+    for n in range(2):
+        grant(AgentFactory(username=f"few{n}"), queue, Permission.RW)
+    url = admin_url(Ticket, "change", ticket.pk)
+    admin_client.get(url)
+    with django_assert_max_num_queries(10_000) as few:
+        admin_client.get(url)
+    many = [AgentFactory(username=f"many{n}") for n in range(10)]
+    for user in many:
+        grant(user, queue, Permission.RW)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = admin_client.get(url).content.decode()
+    assert {str(u.pk) for u in many} <= _options(html, "owner")

@@ -78,3 +78,14 @@ def test_only_superusers_or_staff_with_the_view_permissions_may_use_it(client, t
 def test_the_ticket_list_links_to_the_explainer(staff_admin):
     html = staff_admin.get(reverse("admin:tickets_ticket_changelist")).content.decode()
     assert reverse(URL) in html
+
+
+def test_lists_ticket_rights_only_not_the_faq_editor_right(staff_admin, ticket, queue):
+    user = AgentFactory(username="editor")
+    grant(user, queue, Permission.RW, Permission.FAQ_EDIT)
+    html = staff_admin.get(reverse(URL), {"user": "editor", "ticket": ticket.number}).content.decode()
+    assert "yes" in _row(html, "rw")
+    assert 'class="explainer-faq_edit"' not in html
+    html = staff_admin.get(reverse(URL), {"user": "editor", "queue": queue.pk}).content.decode()
+    assert "yes" in _row(html, "owner")
+    assert 'class="explainer-faq_edit"' not in html

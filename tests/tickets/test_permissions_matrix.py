@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from accounts.models import Permission, User
+from faq import permissions as faq_permissions
 from tests.factories import AdminFactory, AgentFactory, CustomerFactory, QueueFactory, RoleFactory, TicketFactory, grant
 from tickets import permissions
 from tickets.errors import PermissionDenied
@@ -19,7 +20,7 @@ from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
-ALL = list(Permission.values)
+ALL = list(permissions.TICKET_RIGHTS)  # the FAQ editor right is not a ticket right (below)
 SPECIFIC = [p for p in ALL if p not in (Permission.RO, Permission.RW)]
 CUSTOMER_RIGHTS = {Permission.RO, Permission.NOTE}
 
@@ -129,6 +130,39 @@ def test_matrix(subject, world, company, other_customer):
                 if answer != want:
                     wrong.append(f"{how}({perm}) on {where} queue: {answer}, expected {want}")
     assert wrong == []
+
+
+def test_ticket_rights_are_every_right_but_the_faq_editor_right():
+    assert set(ALL) == set(Permission.values) - {Permission.FAQ_EDIT}
+
+
+@pytest.mark.parametrize("subject", ["admin", "agent_direct_rw", "agent_role_rw"])
+def test_the_faq_editor_right_is_no_ticket_right(subject, world, company, other_customer):
+    """`rw` (or being an administrator) answers ticket questions; asking one with the FAQ right is a mistake."""
+    recipe = SUBJECTS[subject][0]
+    user = fresh(build(recipe, world, company, other_customer))
+    ticket, queue = world["tickets"]["granted"], world["granted"]
+    for ask in (
+        lambda: permissions.can(user, Permission.FAQ_EDIT, ticket),
+        lambda: permissions.can_in_queue(user, Permission.FAQ_EDIT, queue),
+        lambda: permissions.tickets_for(user, Permission.FAQ_EDIT),
+        lambda: permissions.queues_for(user, Permission.FAQ_EDIT),
+        lambda: permissions.agents_with(Permission.FAQ_EDIT, queue),
+        lambda: permissions.require(user, Permission.FAQ_EDIT, ticket),
+    ):
+        with pytest.raises(ValueError, match="not a ticket right"):
+            ask()
+    assert [v.perm for v in permissions.explain(user, ticket)] == ALL
+    assert [v.perm for v in permissions.explain_in_queue(user, queue)] == ALL
+
+
+def test_rw_does_not_make_an_faq_editor_but_the_faq_right_does(world):
+    user = AgentFactory(username="rw-only")
+    grant(user, world["granted"], Permission.RW)
+    assert not faq_permissions.may_edit_any(fresh(user))
+    grant(user, world["granted"], Permission.FAQ_EDIT)
+    assert faq_permissions.editor_group_ids(fresh(user)) == {world["granted"].group_id}
+    assert not permissions.can(fresh(user), Permission.RW, world["tickets"]["other"])
 
 
 @pytest.mark.smoke

@@ -66,6 +66,20 @@ class TicketAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+            self.limit_people(self.queue_for_people())
+
+    def queue_for_people(self) -> Queue:
+        """The queue whose agents may own the ticket: the posted one when the same form moves it."""
+        posted = self.data.get(self.add_prefix("queue")) if self.is_bound else None
+        if posted and str(posted) != str(self.instance.queue_id) and str(posted).isdigit():
+            return Queue.objects.filter(pk=posted).first() or self.instance.queue
+        return self.instance.queue
+
+    def limit_people(self, queue: Queue) -> None:
+        """Offer as owner and responsible only the agents the services accept (as the agent panel's forms do)."""
+        for field, perm in (("owner", permissions.OWNER), ("responsible", permissions.RO)):
+            if field in self.fields:
+                self.fields[field].queryset = permissions.agents_with(perm, queue).order_by("username")
 
     def clean(self):
         cleaned = super().clean()
@@ -157,7 +171,8 @@ class TicketAdmin(admin.ModelAdmin):
     list_filter = ["state__type", "state", "queue", "priority", "is_locked", "type", "created"]
     search_fields = ["=number", "title", "customer__email", "customer__username", "company__name"]
     list_select_related = ["queue", "state", "priority", "owner", "customer"]
-    autocomplete_fields = ["owner", "responsible", "tags", "category"]
+    # Owner and responsible: a select of the agents the services accept on the ticket's queue (TicketAdminForm).
+    autocomplete_fields = ["tags", "category"]
 
     def get_urls(self):
         return [*explainer.urls(self.admin_site), *super().get_urls()]

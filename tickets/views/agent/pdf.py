@@ -1,6 +1,7 @@
 """Print a ticket to PDF: the customer-visible thread, or the full one with ?full=1; or a part of it.
 
-A thread too large to render within the limits gets a page offering smaller printouts, never a 500.
+A thread too large to render within the limits gets a page offering smaller printouts, never a 500;
+when every renderer slot is taken the agent gets "try again in a moment" (503 with Retry-After).
 """
 
 from django.http import HttpResponse
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET
 from tickets import permissions as perms
 from tickets.forms.printing import PrintForm
 from tickets.models import Article
-from tickets.pdf import PrintFailed, printed_thread, render_pdf
+from tickets.pdf import PrintersBusy, PrintFailed, printed_thread, render_pdf
 from tickets.views.agent.base import agent_required
 
 SMALLER_PART = 20  # the "newest articles" the too-large page offers
@@ -44,6 +45,8 @@ def ticket_pdf(request, pk: int):
     }
     try:
         pdf = render_pdf(ctx)
+    except PrintersBusy as exc:
+        return _busy_page(request, ticket, retry_after=exc.retry_after)
     except PrintFailed as exc:
         return _options_page(request, ticket, form, reason=exc.reason, status=200)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -55,3 +58,10 @@ def _options_page(request, ticket, form, *, reason: str, status: int):
     full = "1" if form.data.get("full") in ("1", "on", "true") else ""
     ctx = {"ticket": ticket, "form": form, "reason": reason, "full": full, "last": SMALLER_PART}
     return render(request, "agent/print_too_large.html", ctx, status=status)
+
+
+def _busy_page(request, ticket, *, retry_after: int):
+    ctx = {"ticket": ticket, "retry_after": retry_after, "again": request.get_full_path()}
+    response = render(request, "agent/print_busy.html", ctx, status=503)
+    response["Retry-After"] = str(retry_after)
+    return response
