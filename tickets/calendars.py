@@ -123,6 +123,21 @@ class Holiday(models.Model):
         return f"{self.date:%Y-%m-%d} {self.name}"
 
 
+def keep_one_default() -> Calendar | None:
+    """After the default calendar was deleted, the first remaining one (by name) becomes the default.
+
+    Returns the calendar that became the default, or None when there was nothing to do.
+    """
+    with transaction.atomic():
+        if Calendar.objects.filter(is_default=True).exists():
+            return None
+        first = Calendar.objects.select_for_update().order_by("name").first()
+        if first is not None:
+            Calendar.objects.filter(pk=first.pk).update(is_default=True)
+            first.is_default = True
+        return first
+
+
 def business_calendar(calendar: Calendar) -> BusinessCalendar:
     """The arithmetic's value for a calendar row (reads its intervals and holidays, prefetched or not)."""
     week: list[list[tuple[int, int]]] = [[] for _ in range(7)]

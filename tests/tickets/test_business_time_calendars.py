@@ -85,6 +85,32 @@ def test_the_database_refuses_two_defaults():
         Calendar.objects.filter(pk=second.pk).update(is_default=True)
 
 
+def test_deleting_the_default_in_the_admin_makes_another_one_the_default(admin_client):
+    office = make_calendar("Office")
+    make_calendar("Night shift")
+    response = admin_client.post(
+        reverse("admin:tickets_calendar_delete", args=[office.pk]), {"post": "yes"}, follow=True
+    )
+    assert "Night shift is now the default calendar." in response.content.decode()
+    assert calendar_for().name == "Night shift"
+
+    response = admin_client.post(
+        reverse("admin:tickets_calendar_changelist"),
+        {"action": "delete_selected", "_selected_action": [c.pk for c in Calendar.objects.all()], "post": "yes"},
+    )
+    assert not Calendar.objects.exists()
+    assert calendar_for() is TWENTY_FOUR_SEVEN
+
+
+def test_a_calendar_in_use_by_a_queue_cannot_be_deleted(admin_client):
+    office = make_calendar("Office")
+    QueueFactory(name="Support", calendar=office)
+    response = admin_client.post(reverse("admin:tickets_calendar_delete", args=[office.pk]), {"post": "yes"})
+    assert response.status_code == 200
+    assert "Support" in response.content.decode()
+    assert Calendar.objects.filter(pk=office.pk).exists()
+
+
 def test_business_calendar_carries_hours_holidays_and_zone():
     calendar = make_calendar("Prague office", tz="Europe/Prague")
     WorkingInterval.objects.create(calendar=calendar, weekday=5, start=time(22), end=time(0))

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from tickets.calendars import Calendar, Holiday, WorkingInterval, fill_public_holidays
+from tickets.calendars import Calendar, Holiday, WorkingInterval, fill_public_holidays, keep_one_default
 
 MAX_FILL_YEARS = 50
 
@@ -66,6 +66,19 @@ class CalendarAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     inlines = [WorkingIntervalInline, HolidayInline]
     change_form_template = "admin/tickets/calendar/change_form.html"
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._keep_one_default(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._keep_one_default(request)
+
+    def _keep_one_default(self, request):
+        promoted = keep_one_default()
+        if promoted is not None:
+            messages.info(request, _("%(name)s is now the default calendar.") % {"name": promoted.name})
 
     def get_urls(self):
         fill = self.admin_site.admin_view(self.fill_holidays_view)
