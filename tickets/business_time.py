@@ -77,17 +77,31 @@ class BusinessCalendar:
         """The instant (UTC) the local day begins."""
         return datetime.combine(day, time(), self.zone).astimezone(UTC)
 
-    def intervals_on(self, day: date) -> list[tuple[datetime, datetime]]:
+    @cached_property
+    def _days(self) -> dict[date, tuple[tuple[datetime, datetime], ...]]:
+        return {}  # a calendar value is reused (a sweep, a recompute): each day is worked out once
+
+    @cached_property
+    def _weeks(self) -> dict[date, bool]:
+        return {}
+
+    def intervals_on(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         """The working intervals of a local day as UTC instants; none on a holiday or a closed weekday."""
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = self._intervals_on(day)
+        return found
+
+    def _intervals_on(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         if self.is_holiday(day):
-            return []
+            return ()
         result = []
         for start, end in self.week[day.weekday()]:
             begin = self._instant(day, start)
             finish = self._instant(day, end)
             if finish > begin:  # an interval entirely inside a skipped (spring-forward) hour has no length
                 result.append((begin, finish))
-        return result
+        return tuple(result)
 
     def _instant(self, day: date, minute: int) -> datetime:
         if minute == DAY_MINUTES:
@@ -100,6 +114,12 @@ class BusinessCalendar:
 
     def is_plain_week(self, monday: date) -> bool:
         """No holiday and no UTC-offset change in the seven local days from `monday`: real = nominal minutes."""
+        found = self._weeks.get(monday)
+        if found is None:
+            found = self._weeks[monday] = self._is_plain_week(monday)
+        return found
+
+    def _is_plain_week(self, monday: date) -> bool:
         days = [monday + timedelta(days=i) for i in range(8)]
         if any(self.is_holiday(day) for day in days[:7]):
             return False
