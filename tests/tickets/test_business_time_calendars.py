@@ -219,6 +219,23 @@ def test_the_admin_refuses_an_interval_that_ends_before_it_starts(admin_client):
     assert not Calendar.objects.exists()
 
 
+def test_the_admin_refuses_overlapping_hours_on_one_day(admin_client):
+    data = {"name": "Overlapping", "time_zone": "UTC"}
+    data |= _inline_forms(
+        "intervals",
+        [
+            {"weekday": "1", "start": "08:00", "end": "12:00"},
+            {"weekday": "1", "start": "11:00", "end": "15:00"},
+            {"weekday": "2", "start": "12:00", "end": "00:00"},
+        ],
+    )
+    data |= _inline_forms("holidays", [])
+    response = admin_client.post(reverse("admin:tickets_calendar_add"), data)
+    assert response.status_code == 200
+    assert "Working hours on Tuesday overlap" in response.content.decode()
+    assert not Calendar.objects.exists()
+
+
 def test_an_administrator_fills_public_holidays_from_the_calendar_page(admin_client):
     calendar = make_calendar("Warsaw office", tz="Europe/Warsaw")
     change = admin_client.get(reverse("admin:tickets_calendar_change", args=[calendar.pk])).content.decode()

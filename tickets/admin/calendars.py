@@ -47,8 +47,31 @@ class FillHolidaysForm(forms.Form):
         return data
 
 
+class WorkingIntervalFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Intervals of one weekday must not overlap (touching, 12:00 then 12:00, is fine)."""
+        super().clean()
+        by_day: dict[int, list[tuple[int, int]]] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or form.errors or data.get("start") is None or data.get("end") is None:
+                continue
+            interval = WorkingInterval(weekday=data["weekday"], start=data["start"], end=data["end"])
+            by_day.setdefault(data["weekday"], []).append(interval.minutes)
+        labels = dict(WorkingInterval.Weekday.choices)
+        for weekday, intervals in by_day.items():
+            intervals.sort()
+            for (_start, end), (start, _end) in zip(intervals, intervals[1:], strict=False):
+                if start < end:
+                    raise forms.ValidationError(
+                        _("Working hours on %(day)s overlap; make them one interval or separate them."),
+                        params={"day": labels[weekday]},
+                    )
+
+
 class WorkingIntervalInline(admin.TabularInline):
     model = WorkingInterval
+    formset = WorkingIntervalFormSet
     extra = 1
     fields = ["weekday", "start", "end"]
 
