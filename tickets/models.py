@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tickets.calendars import Calendar, Holiday, WorkingInterval  # noqa: F401
 from tickets.catalog import OPEN_STATE_TYPES, Category, CustomField, Priority, State, StateType, Tag, TicketType  # noqa: F401
 from tickets.files import Attachment, StoredFile  # noqa: F401
 from tickets.queues import SLA, Queue  # noqa: F401

@@ -12,6 +12,15 @@ class SLA(models.Model):
     first_response_minutes = models.PositiveIntegerField(_("first response (minutes)"), null=True, blank=True)
     update_minutes = models.PositiveIntegerField(_("update (minutes)"), null=True, blank=True)
     solution_minutes = models.PositiveIntegerField(_("solution (minutes)"), null=True, blank=True)
+    calendar = models.ForeignKey(
+        "tickets.Calendar",
+        verbose_name=_("business calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="slas",
+        help_text=_("Empty: the queue's calendar, else the default calendar."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -55,6 +64,15 @@ class Queue(models.Model):
         "tickets.Priority", verbose_name=_("default priority"), null=True, blank=True, on_delete=models.SET_NULL
     )
     sla = models.ForeignKey(SLA, verbose_name=_("SLA"), null=True, blank=True, on_delete=models.SET_NULL)
+    calendar = models.ForeignKey(
+        "tickets.Calendar",
+        verbose_name=_("business calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="queues",
+        help_text=_("Empty: the default calendar. An SLA with its own calendar takes precedence."),
+    )
     unlock_timeout_minutes = models.PositiveIntegerField(
         _("unlock timeout (minutes)"),
         default=0,

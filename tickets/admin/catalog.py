@@ -63,8 +63,9 @@ class CustomFieldAdmin(admin.ModelAdmin):
 
 @admin.register(SLA)
 class SLAAdmin(admin.ModelAdmin):
-    list_display = ["name", "first_response_minutes", "update_minutes", "solution_minutes"]
+    list_display = ["name", "first_response_minutes", "update_minutes", "solution_minutes", "calendar"]
     search_fields = ["name"]
+    list_select_related = ["calendar"]
 
 
 class SubqueueInline(admin.TabularInline):
@@ -102,6 +103,7 @@ class QueueAdmin(admin.ModelAdmin):
                 "fields": [
                     "default_priority",
                     "sla",
+                    "calendar",
                     "unlock_timeout_minutes",
                     "follow_up_policy",
                     "escalation_contacts",
