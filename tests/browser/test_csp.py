@@ -144,7 +144,7 @@ def test_admin_pages_and_their_scripts_run_under_the_policy(page, violations, re
     page.click("#calendarlink0")
     page.wait_for_selector("#calendarbox0", state="visible")
     page.keyboard.press("Escape")
-    page.click(".field-owner .select2-selection")
+    page.click(".field-category .select2-selection")
     page.wait_for_selector(".select2-results__option")
     page.keyboard.press("Escape")
 
