@@ -227,3 +227,13 @@ def agent_client_for(client, agent, settings):
         return client
 
     return login
+
+
+def test_the_admin_offers_the_close_into_and_wake_up_states(client, admin_user, queue):
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    queue_page = client.get(reverse("admin:tickets_queue_change", args=[queue.pk])).content.decode()
+    state_page = client.get(reverse("admin:tickets_state_change", args=[state("waiting for customer").pk]))
+    assert 'name="follow_up_state"' in queue_page
+    assert 'name="close_into"' in state_page.content.decode()
