@@ -84,6 +84,7 @@ def test_state_pending_without_a_date_takes_the_next_business_day(agent_client, 
     response = post_action(agent_client, ticket, "state", state=state("pending reminder").pk)
     assert response.status_code == 302
     assert fresh(ticket).pending_until > timezone.now()
+    ticket.refresh_from_db()
     response = post_action(
         agent_client, ticket, "state", state=state("pending reminder").pk, pending_until="2030-01-02T10:00"
     )
