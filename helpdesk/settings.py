@@ -187,9 +187,11 @@ CELERY_BEAT_SCHEDULE["mail-poll-accounts"] = {"task": "mailgateway.tasks.poll_du
 CELERY_BEAT_SCHEDULE["mail-retry-deliveries"] = {"task": "mailgateway.tasks.retry_due_deliveries", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["mail-retry-pending"] = {"task": "mailgateway.tasks.retry_pending_messages", "schedule": 120.0}
 CELERY_BEAT_SCHEDULE["mail-check-accounts"] = {"task": "mailgateway.tasks.alert_failing_accounts", "schedule": 300.0}
-CELERY_BEAT_SCHEDULE["mail-reminders"] = {"task": "mailgateway.tasks.send_due_reminders", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["mail-reminders"] = {"task": "mailgateway.tasks.send_due_reminders", "schedule": 60.0}
 # Tickets: locks held past their queue's unlock timeout without agent activity are released.
 CELERY_BEAT_SCHEDULE["tickets-unlock"] = {"task": "tickets.tasks.release_expired_locks", "schedule": 300.0}
+# Pending auto-close states close their tickets when the pending time comes.
+CELERY_BEAT_SCHEDULE["tickets-auto-close"] = {"task": "tickets.tasks.close_due_pending", "schedule": 60.0}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -209,13 +209,15 @@ def agent_assigned(ticket_id: int, actor_id: int | None) -> bool:
     return _send_agent("agent_assigned", owner, ticket)
 
 
-def agent_reminder(ticket_id: int) -> bool:
+def agent_reminder(ticket_id: int) -> int:
+    """A pending reminder is due: the owner hears of it; with no (active) owner, the queue's agents."""
     ticket = _load(ticket_id)
     if ticket is None:
-        return False
-    agent = ticket.owner
-    if agent is None or not (agent.is_active and agent.notify_reminder and agent.email):
-        return False
-    if not perms.can(agent, perms.RO, ticket):
-        return False
-    return _send_agent("agent_reminder", agent, ticket)
+        return 0
+    owner = ticket.owner
+    if owner is not None and owner.is_active:
+        wanted = owner.notify_reminder and owner.email and perms.can(owner, perms.RO, ticket)
+        agents = [owner] if wanted else []
+    else:
+        agents = agents_of_queue(ticket, "notify_reminder")
+    return sum(_send_agent("agent_reminder", a, ticket) for a in agents)

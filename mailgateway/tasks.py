@@ -18,7 +18,8 @@ from mailgateway import ingest, notifications, outbox
 from mailgateway.batch import batch
 from mailgateway.models import MailAccount, OutgoingMail, ReminderNotice
 from mailgateway.sources import imap, maildir
-from tickets.models import StateType, Ticket
+from tickets.models import StateType
+from tickets.pending import due_pending
 
 log = logging.getLogger(__name__)
 
@@ -101,15 +102,15 @@ def notify(kind: str, *args) -> None:
 
 @shared_task(ignore_result=True)
 def send_due_reminders() -> int:
+    """Beat, every minute: each due reminder (ticket + pending time) is claimed once, then mailed."""
     sent = 0
-    due = Ticket.objects.filter(state__type=StateType.PENDING_REMINDER, pending_until__lte=timezone.now())
-    for ticket in due.only("pk", "pending_until")[:500]:
+    for ticket in due_pending(StateType.PENDING_REMINDER).only("pk", "pending_until")[:500]:
         try:
             with transaction.atomic():  # a savepoint: the duplicate must not break an outer transaction
                 ReminderNotice.objects.create(ticket=ticket, due=ticket.pending_until)
         except IntegrityError:
             continue
-        sent += bool(notifications.agent_reminder(ticket.pk))
+        sent += notifications.agent_reminder(ticket.pk)
     return sent
 
 

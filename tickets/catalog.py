@@ -54,6 +54,16 @@ class State(models.Model):
     is_default_reopen = models.BooleanField(_("default for follow-ups"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    close_into = models.ForeignKey(
+        "self",
+        verbose_name=_("close into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"type": StateType.CLOSED},
+        help_text=_("Pending auto-close states: the state set when the time comes. Empty: the first closed state."),
+    )
 
     objects = StateQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ have their own modules, re-exported here."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tickets.calendars import Calendar, Holiday, WorkingInterval  # noqa: F401
@@ -97,6 +98,10 @@ class Ticket(models.Model):
             models.Index(fields=["customer", "-created"], name="ticket_customer_created"),
             models.Index(fields=["company", "-created"], name="ticket_company_created"),
             models.Index(fields=["title", "id"], name="ticket_title_id"),  # the list sorted by title
+            # The pending sweeps (reminders, auto-close): due tickets of a few states, never a scan.
+            models.Index(
+                fields=["state", "pending_until"], name="ticket_state_pending", condition=Q(pending_until__isnull=False)
+            ),
         ]
 
     def __str__(self):

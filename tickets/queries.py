@@ -27,6 +27,7 @@ SORTS = {
     "created": "created",
     "updated": "updated",
     "escalation": "escalation_at",
+    "pending": "pending_until",
 }
 DEFAULT_SORT = "-updated"
 ARTICLES_PER_PAGE = 30
@@ -128,7 +129,7 @@ def dashboard_counters(user) -> dict[str, int]:
             new=Count("id", filter=Q(state__type=StateType.NEW)),
             open=Count("id", filter=open_q),
             locked=Count("id", filter=Q(is_locked=True, owner=user) & open_q),
-            reminders=Count("id", filter=Q(state__type=StateType.PENDING_REMINDER, pending_until__lte=now)),
+            reminders=Count("id", filter=Q(owner=user, state__type=StateType.PENDING_REMINDER, pending_until__lte=now)),
             escalated=Count("id", filter=open_q & Q(escalation_at__lte=now)),
         )
     )
@@ -144,6 +145,12 @@ def newest_in_my_queues(user, limit=10):
 
 def watched(user, limit=10):
     return list(visible_tickets(user).open().filter(watchers=user).order_by("-updated")[:limit])
+
+
+def reminders_due(user) -> QuerySet[Ticket]:
+    """The user's own tickets in a pending reminder state whose time has come ("reminders")."""
+    due = Q(state__type=StateType.PENDING_REMINDER, pending_until__lte=timezone.now())
+    return visible_tickets(user).filter(due, owner=user)
 
 
 def escalation_list(user) -> QuerySet[Ticket]:

@@ -87,6 +87,15 @@ class Queue(models.Model):
     follow_up_policy = models.CharField(
         _("follow-up to a closed ticket"), max_length=10, choices=FollowUp.choices, default=FollowUp.REOPEN
     )
+    follow_up_state = models.ForeignKey(
+        "tickets.State",
+        verbose_name=_("state after a customer's reply"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A waiting or pending ticket moves into it when the customer answers. Empty: the default."),
+    )
     customer_selectable = models.BooleanField(_("customers may choose it"), default=False)
     escalation_contacts = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

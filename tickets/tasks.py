@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts.models import User
 from tickets import services
 from tickets.errors import StaleTicket
-from tickets.models import Queue, Ticket, TicketHistory
+from tickets.models import Queue, StateType, Ticket, TicketHistory
+from tickets.pending import due_pending
 
 log = logging.getLogger(__name__)
 
@@ -50,3 +51,21 @@ def release_expired_locks() -> int:
     if released:
         log.info("released %d expired ticket locks", released)
     return released
+
+
+AUTO_CLOSE_BATCH = 500
+
+
+@shared_task(name="tickets.tasks.close_due_pending")
+def close_due_pending() -> int:
+    """Beat, every minute: close tickets in a pending auto-close state whose time has come.
+
+    Each ticket is closed by services.auto_close, which locks and re-checks it: a second run or a
+    second worker closes nothing twice. Returns how many were closed.
+    """
+    closed = 0
+    for ticket in due_pending(StateType.PENDING_AUTO_CLOSE).only("pk")[:AUTO_CLOSE_BATCH]:
+        closed += services.auto_close(ticket=ticket)
+    if closed:
+        log.info("closed %d tickets whose pending time had come", closed)
+    return closed

@@ -28,6 +28,7 @@ urlpatterns = [
     path("mine/", lists.ticket_list, {"scope": "mine"}, name="mine"),
     path("watched/", lists.ticket_list, {"scope": "watched"}, name="watched"),
     path("escalated/", lists.ticket_list, {"scope": "escalated"}, name="escalated"),
+    path("reminders/", lists.ticket_list, {"scope": "reminders"}, name="reminders"),
     path("bulk/", lists.bulk, name="bulk"),
     path("searches/", searches.save_search, name="save_search"),
     path("searches/<int:search_id>/delete/", searches.delete_search, name="delete_search"),

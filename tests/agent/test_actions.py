@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Permission
 from tests.agent.conftest import post_action
@@ -78,10 +79,12 @@ def test_move_to_a_queue_without_right_is_refused(agent_client, other_queue, tic
     assert fresh(ticket).queue != other_queue
 
 
-def test_state_pending_needs_a_date(agent_client, ticket):
+def test_state_pending_without_a_date_takes_the_next_business_day(agent_client, ticket):
+    # Issue 12: no longer refused; the default itself is tested in tests/tickets/test_pending.py.
     response = post_action(agent_client, ticket, "state", state=state("pending reminder").pk)
-    assert response.status_code == 400
-    assert "A pending state needs a date." in response.content.decode()
+    assert response.status_code == 302
+    assert fresh(ticket).pending_until > timezone.now()
+    ticket.refresh_from_db()
     response = post_action(
         agent_client, ticket, "state", state=state("pending reminder").pk, pending_until="2030-01-02T10:00"
     )

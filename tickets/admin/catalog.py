@@ -106,6 +106,7 @@ class QueueAdmin(admin.ModelAdmin):
                     "calendar",
                     "unlock_timeout_minutes",
                     "follow_up_policy",
+                    "follow_up_state",
                     "escalation_contacts",
                 ]
             },

@@ -7,7 +7,15 @@ from accounts.models import User
 from tickets import permissions as perms
 from tickets import queries
 from tickets.models import Category, CustomField, Priority, State, StateType, Ticket, TicketLink
+from tickets.pending import default_pending_until
 from tickets.services.seen import Seen
+
+PENDING_HELP = _("For pending and waiting states; empty: the next business day at opening time.")
+
+
+def offered_pending_until(ticket: Ticket):
+    """What a form offers: the ticket's pending time if it has one, else the next business day's opening."""
+    return ticket.pending_until or default_pending_until(ticket.queue)
 
 
 class VersionForm(forms.Form):
@@ -94,17 +102,20 @@ class StateForm(SeenForm):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        help_text=PENDING_HELP,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("state", self.ticket.state_id)
+        if not self.is_bound:
+            self.initial.setdefault("pending_until", offered_pending_until(self.ticket))
 
     def clean(self):
         data = super().clean()
         state = data.get("state")
         if state and state.is_pending and not data.get("pending_until"):
-            self.add_error("pending_until", _("A pending state needs a date."))
+            data["pending_until"] = default_pending_until(self.ticket.queue)
         return data
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from tickets import permissions as perms
-from tickets.forms.actions import find_ticket
+from tickets.forms.actions import PENDING_HELP, find_ticket
 from tickets.models import Priority, State, StateType
 
 ACTIONS = [
@@ -33,6 +33,7 @@ class BulkForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M"],
+        help_text=PENDING_HELP,
     )
     priority = forms.ModelChoiceField(label=_("Priority"), queryset=Priority.objects.all(), required=False)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.agents.filter(is_active=True), required=False)
@@ -70,7 +71,4 @@ class BulkForm(forms.Form):
                 data["merge_target"] = find_ticket(self.user, data["merge_into"], perms.RW)
             except forms.ValidationError as exc:
                 self.add_error("merge_into", exc)
-        state = data.get("state")
-        if action == "state" and state and state.is_pending and not data.get("pending_until"):
-            self.add_error("pending_until", _("A pending state needs a date."))
-        return data
+        return data  # a pending state without a time: each ticket's own default (tickets.pending), in the view

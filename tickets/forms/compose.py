@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Company, User
 from tickets import permissions as perms
-from tickets.forms.actions import SeenForm
+from tickets.forms.actions import PENDING_HELP, SeenForm, offered_pending_until
 from tickets.models import CannedResponse, Category, Priority, State, StateType
+from tickets.pending import default_pending_until
 from tickets.storage import FileInput
 
 MAX_UPLOAD = 25 * 1024 * 1024
@@ -78,6 +79,7 @@ class ArticleForm(SeenForm):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        help_text=PENDING_HELP,
     )
     time_minutes = forms.DecimalField(
         label=_("Time spent (minutes)"), min_value=0, max_digits=8, decimal_places=2, required=False
@@ -94,6 +96,8 @@ class ArticleForm(SeenForm):
             self.fields["canned"].queryset = CannedResponse.objects.for_queue(self.ticket.queue)
         if kind == "forward":
             del self.fields["next_state"], self.fields["pending_until"]
+        elif not self.is_bound:
+            self.initial.setdefault("pending_until", offered_pending_until(self.ticket))
 
     def clean_to(self):
         value = addresses(self.cleaned_data["to"])
@@ -108,7 +112,7 @@ class ArticleForm(SeenForm):
         data = super().clean()
         state = data.get("next_state")
         if state and state.is_pending and not data.get("pending_until"):
-            self.add_error("pending_until", _("A pending state needs a date."))
+            data["pending_until"] = default_pending_until(self.ticket.queue)
         return data
 
 

@@ -21,6 +21,7 @@ from tickets.services.changes import (
 )
 from tickets.services.create import create_ticket
 from tickets.services.followup import follow_up
+from tickets.services.pending import auto_close
 from tickets.services.rating import rate_ticket
 from tickets.services.relations import link, merge, tag, unlink, untag, unwatch, watch
 from tickets.services.reply import open_ticket, reply
@@ -30,6 +31,7 @@ __all__ = [
     "account_time",
     "add_article",
     "assign_owner",
+    "auto_close",
     "change_state",
     "create_ticket",
     "follow_up",

@@ -1,10 +1,11 @@
 """A customer writes again on a ticket: the same rule for the web and for mail.
 
-The message joins the ticket while it is open. A merged ticket passes it on to the ticket it
-was merged into. On a closed ticket the queue's follow-up policy decides: reopen it (into
-`State.objects.reopen()`), open a new ticket, or refuse (nothing is saved). All of it is one
-transaction; the caller turns the outcome into its own answer (a flash message, a rejection
-mail).
+The message joins the ticket while it is open; a ticket waiting for the customer or pending (any
+pending state type) wakes into the queue's follow-up state (tickets.pending.wake_state). A merged
+ticket passes it on to the ticket it was merged into. On a closed ticket the queue's follow-up policy
+decides: reopen it (into `State.objects.reopen()`), open a new ticket, or refuse (nothing is saved).
+All of it is one transaction; the caller turns the outcome into its own answer (a flash message, a
+rejection mail).
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from tickets import permissions as perms
 from tickets.errors import InvalidChange
 from tickets.message import Message
 from tickets.models import Article, Queue, State, Ticket
+from tickets.pending import wake_state
 from tickets.services._base import lock_row, refresh
 from tickets.services.articles import append, check_message
 from tickets.services.changes import change_state
@@ -61,6 +63,11 @@ def follow_up(
         fresh = lock_row(target)
         if fresh.is_open:
             article = append(fresh, actor, message)
+            if fresh.state.is_pending and article.sender_type == Article.Sender.CUSTOMER:
+                # Waiting for the customer, or pending: their answer wakes it.
+                wake_into = wake_state(fresh.queue)
+                if wake_into is not None:
+                    change_state(ticket=fresh, actor=None, state=wake_into)
             refresh(target, fresh)
             return FollowUp(ADDED, target, article)
         policy = fresh.queue.follow_up_policy

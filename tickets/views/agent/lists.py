@@ -1,4 +1,5 @@
-"""Ticket lists: queue view (with the queue tree and filters), status, mine, watched, escalations; bulk actions."""
+"""Ticket lists: queue view (with the queue tree and filters), status, mine, watched, escalations, reminders;
+bulk actions."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -13,6 +14,7 @@ from tickets import queries, services
 from tickets.errors import TicketError
 from tickets.filters import TicketFilter
 from tickets.forms.bulk import BulkForm
+from tickets.pending import default_pending_until
 from tickets.views.agent.base import agent_required, message_for
 from tickets.views.agent.paging import paginate
 
@@ -22,7 +24,9 @@ SCOPES = {
     "mine": gettext_lazy("My tickets"),
     "watched": gettext_lazy("Watched tickets"),
     "escalated": gettext_lazy("Escalations"),
+    "reminders": gettext_lazy("Reminders"),
 }
+DEFAULT_SORTS = {"escalated": "escalation", "reminders": "pending"}
 
 
 def _scoped(user, scope: str, queue_id: int | None):
@@ -33,6 +37,8 @@ def _scoped(user, scope: str, queue_id: int | None):
         return qs.filter(watchers=user)
     if scope == "escalated":
         return queries.escalation_list(user)
+    if scope == "reminders":
+        return queries.reminders_due(user)
     if queue_id is not None:
         return qs.filter(queue_id=queue_id)
     return qs
@@ -58,7 +64,7 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
         params["status"] = "open"
     open_ids = queries.open_state_ids()
     flt = TicketFilter(params, queryset=_scoped(user, scope, queue_id), user=user, open_ids=open_ids)
-    sort, order = queries.ordering(request.GET.get("sort") or ("escalation" if scope == "escalated" else None))
+    sort, order = queries.ordering(request.GET.get("sort") or DEFAULT_SORTS.get(scope))
     qs = flt.qs.order_by(*order)
     page = paginate(qs, request.GET)
     query = request.GET.copy()
@@ -123,7 +129,10 @@ def _apply(ticket, user, data):
     elif action == "move":
         services.move_queue(ticket=ticket, actor=user, queue=data["queue"])
     elif action in ("state", "close"):
-        services.change_state(ticket=ticket, actor=user, state=data["state"], pending_until=data.get("pending_until"))
+        state, until = data["state"], data.get("pending_until")
+        if state.is_pending and until is None:
+            until = default_pending_until(ticket.queue)  # the next business day in the ticket's queue's calendar
+        services.change_state(ticket=ticket, actor=user, state=state, pending_until=until)
     elif action == "priority":
         services.set_priority(ticket=ticket, actor=user, priority=data["priority"])
     elif action == "owner":
