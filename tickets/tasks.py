@@ -11,6 +11,7 @@ from accounts.models import User
 from tickets import services
 from tickets.errors import StaleTicket
 from tickets.models import Queue, Ticket, TicketHistory
+from tickets.services import sla as sla_service
 
 log = logging.getLogger(__name__)
 
@@ -50,3 +51,20 @@ def release_expired_locks() -> int:
     if released:
         log.info("released %d expired ticket locks", released)
     return released
+
+
+SLA_RECOMPUTE_BATCH = 500
+
+
+@shared_task(name="tickets.tasks.recompute_sla_due_times")
+def recompute_sla_due_times(sla_id: int | None = None, after_pk: int = 0) -> int | None:
+    """After an SLA (sla_id) or a calendar (None: every SLA ticket) changed: recompute the open
+    tickets' due times, one batch of SLA_RECOMPUTE_BATCH by pk, then enqueue the next batch.
+
+    Idempotent: a retry or a duplicate run recomputes the same tickets to the same values.
+    Returns the last pk of the batch (None when done).
+    """
+    last = sla_service.recompute_batch(sla_id=sla_id, after_pk=after_pk, size=SLA_RECOMPUTE_BATCH)
+    if last is not None:
+        recompute_sla_due_times.delay(sla_id, last)
+    return last
