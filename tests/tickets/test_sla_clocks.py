@@ -328,3 +328,15 @@ def test_running_the_recompute_twice_changes_nothing(gold, agent, queue, custome
     assert snapshot() == once
     assert once[0][SLA_FIELDS.index("solution_due")] == at(4, 12), "16 hours, plus the 2 paused"
     assert len(once[1]) == 3, "no new timeline rows"
+
+
+def test_after_a_calendar_change_every_sla_tickets_due_times_follow_the_new_hours(
+    gold, office, agent, queue, customer, queued_mail
+):
+    ticket = opened(agent, queue, customer, at(2, 10))
+    assert reload(ticket).solution_due == at(3, 10)
+    WorkingInterval.objects.filter(calendar=office).update(end=time(13))  # the office now closes at 13:00
+
+    with time_machine.travel(at(2, 11), tick=False), queued_mail():
+        recompute_sla_due_times.delay(None)
+    assert reload(ticket).solution_due == at(4, 10), "3 hours Monday, 4 Tuesday, 1 Wednesday"

@@ -161,9 +161,9 @@ def recompute(ticket: Ticket, *, event: str, now: datetime | None = None) -> Non
     segments = _timeline(ticket, now, event)
     if event in RESELECTING:
         sla = sla_for(ticket)
-        if sla != ticket.sla:
+        if (sla.pk if sla else None) != ticket.sla_id:
             _clear(ticket, *CLOCKS)
-        ticket.sla = sla
+            ticket.sla = sla
     if event in RESTARTING:
         ticket.update_clock_from = now
         _clear(ticket, "update")
