@@ -54,10 +54,24 @@ SLA_FIELDS = [
 CLOCKS = ("first_response", "update", "solution")
 
 
-def _sla_of(model, pk) -> int | None:
+def _sla_id_of(ticket: Ticket, relation: str, model) -> int | None:
+    """The sla_id of the ticket's related row: from the loaded object if there is one, else one query."""
+    if Ticket._meta.get_field(relation).is_cached(ticket):
+        related = getattr(ticket, relation)
+        return related.sla_id if related is not None else None
+    pk = getattr(ticket, f"{relation}_id")
     if pk is None:
         return None
     return model.objects.filter(pk=pk).values_list("sla_id", flat=True).first()
+
+
+PRECEDENCE = (
+    ("company", Company),
+    ("category", Category),
+    ("type", TicketType),
+    ("priority", Priority),
+    ("queue", Queue),
+)
 
 
 def sla_for(ticket: Ticket) -> SLA | None:
@@ -67,19 +81,15 @@ def sla_for(ticket: Ticket) -> SLA | None:
     2. the ticket's category (Category.sla), then its type (TicketType.sla),
     3. the priority (Priority.sla),
     4. the queue (Queue.sla).
-    None when none of them names an SLA: the ticket has no clocks.
+    None when none of them names an SLA: the ticket has no clocks. Related rows already loaded on
+    the ticket are used as they are (the mail gateway's batch caches queues and priorities).
     """
-    candidates = (
-        (Company, ticket.company_id),
-        (Category, ticket.category_id),
-        (TicketType, ticket.type_id),
-        (Priority, ticket.priority_id),
-        (Queue, ticket.queue_id),
-    )
-    for model, pk in candidates:
-        sla_id = _sla_of(model, pk)
+    for relation, model in PRECEDENCE:
+        sla_id = _sla_id_of(ticket, relation, model)
         if sla_id is not None:
-            return SLA.objects.get(pk=sla_id)
+            return (
+                ticket.sla if ticket.sla_id == sla_id and Ticket.sla.is_cached(ticket) else SLA.objects.get(pk=sla_id)
+            )
     return None
 
 
