@@ -23,6 +23,10 @@ class TicketQuerySet(models.QuerySet):
     def closed(self):
         return self.exclude(state__type__in=OPEN_STATE_TYPES)
 
+    def sla_due(self, now):
+        """Tickets whose next SLA warning or breach has come, earliest first (the partial index on sla_check_at)."""
+        return self.filter(sla_check_at__lte=now).order_by("sla_check_at", "pk")
+
     def for_list(self):
         """The related rows every ticket list shows, in one query."""
         return self.select_related("queue", "state", "priority", "owner", "customer", "company")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Permission
@@ -340,3 +341,29 @@ def test_after_a_calendar_change_every_sla_tickets_due_times_follow_the_new_hour
     with time_machine.travel(at(2, 11), tick=False), queued_mail():
         recompute_sla_due_times.delay(None)
     assert reload(ticket).solution_due == at(4, 10), "3 hours Monday, 4 Tuesday, 1 Wednesday"
+
+
+def test_the_ticket_admin_shows_the_clock_timeline(gold, agent, queue, customer, client):
+    ticket = opened(agent, queue, customer, at(2, 10))
+    with time_machine.travel(at(2, 11), tick=False):
+        services.change_state(ticket=ticket, actor=agent, state=state("pending reminder"), pending_until=at(9, 9))
+    client.force_login(AgentFactory(username="root", is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:tickets_ticket_change", args=[ticket.pk])).content.decode()
+    assert "SLA clock timeline" in page
+    assert "(pending reminder)" in page and "(new)" in page
+
+
+@pytest.mark.postgres
+def test_the_sweep_finds_due_tickets_through_the_partial_index(gold, agent, queue, customer):
+    for _ in range(3):
+        opened(agent, queue, customer, at(2, 10))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tickets_ticket")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = Ticket.objects.sla_due(at(2, 12)).values("pk").query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "ticket_sla_check_at" in plan, plan
+    with time_machine.travel(at(2, 12), tick=False):
+        assert Ticket.objects.sla_due(at(2, 10, 47)).count() == 0
+        assert Ticket.objects.sla_due(at(2, 10, 48)).count() == 3, "the warning at 48 of 60 minutes"
