@@ -29,6 +29,15 @@ class Company(models.Model):
         limit_choices_to={"kind": "agent"},
     )
     notes = models.TextField(_("notes"), blank=True)
+    sla = models.ForeignKey(
+        "tickets.SLA",  # by name: accounts imports no other app of ours
+        verbose_name=_("contract SLA"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Applies to the company's tickets before any category, type, priority or queue SLA."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

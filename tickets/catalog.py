@@ -18,6 +18,23 @@ OPEN_STATE_TYPES = (StateType.NEW, StateType.OPEN, StateType.PENDING_REMINDER, S
 PENDING_STATE_TYPES = (StateType.PENDING_REMINDER, StateType.PENDING_AUTO_CLOSE)
 
 
+class Clock(models.TextChoices):
+    """What the SLA clocks do while a ticket is in a state."""
+
+    RUNNING = "running", _("running")
+    PAUSED = "paused", _("paused")
+    STOPPED = "stopped", _("stopped")
+
+
+def default_clock(state_type: str) -> str:
+    """The clock a state of this type has unless the administrator says otherwise."""
+    if state_type in PENDING_STATE_TYPES:
+        return Clock.PAUSED
+    if state_type in OPEN_STATE_TYPES:
+        return Clock.RUNNING
+    return Clock.STOPPED
+
+
 def first_default_new(states) -> "State | None":
     """The state new tickets start in: the one marked default, else the first of type new."""
     states = list(states)
@@ -64,6 +81,13 @@ class State(models.Model):
         limit_choices_to={"type": StateType.CLOSED},
         help_text=_("Pending auto-close states: the state set when the time comes. Empty: the first closed state."),
     )
+    clock = models.CharField(
+        _("SLA clock"),
+        max_length=10,
+        choices=Clock.choices,
+        default=Clock.RUNNING,
+        help_text=_("Running counts business time; paused waits for the customer; stopped ends the clocks."),
+    )
 
     objects = StateQuerySet.as_manager()
 
@@ -89,6 +113,7 @@ class Priority(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), unique=True, help_text=_("1 is the lowest."))
     color = models.CharField(_("colour"), max_length=20, blank=True)
     is_default = models.BooleanField(_("default"), default=False)
+    sla = models.ForeignKey("tickets.SLA", verbose_name=_("SLA"), null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta:
         ordering = ["level"]
@@ -102,6 +127,7 @@ class Priority(models.Model):
 class TicketType(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
+    sla = models.ForeignKey("tickets.SLA", verbose_name=_("SLA"), null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta:
         ordering = ["name"]
@@ -118,6 +144,7 @@ class Category(models.Model):
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
     is_active = models.BooleanField(_("active"), default=True)
+    sla = models.ForeignKey("tickets.SLA", verbose_name=_("SLA"), null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta:
         ordering = ["name"]

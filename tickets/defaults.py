@@ -2,7 +2,7 @@
 
 Migration 0002 calls seed() with its historical models; ensure() (tests, demo) with the current ones."""
 
-from tickets.catalog import Priority, State, TicketType
+from tickets.catalog import Priority, State, TicketType, default_clock
 
 STATES = [
     # name, type, default for new, default for follow-ups, order
@@ -30,11 +30,12 @@ TYPES = ["Incident", "Service request", "Problem", "Question"]
 
 def seed(State, Priority, TicketType) -> None:
     """Create what is missing; takes the model classes so a migration can pass its historical ones."""
+    has_clock = any(f.name == "clock" for f in State._meta.get_fields())  # not in migration 0002's model
     for name, type_, is_new, is_reopen, order in STATES:
-        State.objects.get_or_create(
-            name=name,
-            defaults={"type": type_, "is_default_new": is_new, "is_default_reopen": is_reopen, "order": order},
-        )
+        defaults = {"type": type_, "is_default_new": is_new, "is_default_reopen": is_reopen, "order": order}
+        if has_clock:
+            defaults["clock"] = default_clock(type_)
+        State.objects.get_or_create(name=name, defaults=defaults)
     for name, level, color, is_default in PRIORITIES:
         Priority.objects.get_or_create(level=level, defaults={"name": name, "color": color, "is_default": is_default})
     for name in TYPES:

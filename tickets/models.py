@@ -8,10 +8,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tickets.calendars import Calendar, Holiday, WorkingInterval  # noqa: F401
-from tickets.catalog import OPEN_STATE_TYPES, Category, CustomField, Priority, State, StateType, Tag, TicketType  # noqa: F401
+from tickets.catalog import OPEN_STATE_TYPES, Category, Clock, CustomField, Priority, State, StateType, Tag, TicketType  # noqa: F401
 from tickets.files import Attachment, StoredFile  # noqa: F401
 from tickets.queues import SLA, Queue  # noqa: F401
 from tickets.ratings import SatisfactionRating  # noqa: F401
+from tickets.sla import TicketClockSegment  # noqa: F401
 
 User = settings.AUTH_USER_MODEL
 
@@ -22,6 +23,10 @@ class TicketQuerySet(models.QuerySet):
 
     def closed(self):
         return self.exclude(state__type__in=OPEN_STATE_TYPES)
+
+    def sla_due(self, now):
+        """Tickets whose next SLA warning or breach has come, earliest first (the partial index on sla_check_at)."""
+        return self.filter(sla_check_at__lte=now).order_by("sla_check_at", "pk")
 
     def for_list(self):
         """The related rows every ticket list shows, in one query."""
@@ -71,7 +76,28 @@ class Ticket(models.Model):
     first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
     update_due = models.DateTimeField(_("update due"), null=True, blank=True)
     solution_due = models.DateTimeField(_("solution due"), null=True, blank=True)
-    escalation_at = models.DateTimeField(_("escalates at"), null=True, blank=True, db_index=True)
+    escalation_at = models.DateTimeField(
+        _("escalates at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The earliest due time of a running clock."),
+    )
+    # The SLA clocks (tickets/services/sla.py): where the update clock restarted, and each clock's
+    # warning / breach marks, set by the escalation sweep and cleared when the clock restarts.
+    update_clock_from = models.DateTimeField(_("update clock from"), null=True, blank=True)
+    first_response_warned_at = models.DateTimeField(_("first response warned at"), null=True, blank=True)
+    first_response_breached_at = models.DateTimeField(_("first response breached at"), null=True, blank=True)
+    update_warned_at = models.DateTimeField(_("update warned at"), null=True, blank=True)
+    update_breached_at = models.DateTimeField(_("update breached at"), null=True, blank=True)
+    solution_warned_at = models.DateTimeField(_("solution warned at"), null=True, blank=True)
+    solution_breached_at = models.DateTimeField(_("solution breached at"), null=True, blank=True)
+    sla_check_at = models.DateTimeField(
+        _("next SLA event at"),
+        null=True,
+        blank=True,
+        help_text=_("The next warning or breach of a running clock; the escalation sweep reads only this."),
+    )
 
     pending_until = models.DateTimeField(_("pending until"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
@@ -101,6 +127,10 @@ class Ticket(models.Model):
             # The pending sweeps (reminders, auto-close): due tickets of a few states, never a scan.
             models.Index(
                 fields=["state", "pending_until"], name="ticket_state_pending", condition=Q(pending_until__isnull=False)
+            ),
+            # The escalation sweep: only tickets with a coming SLA event are in this index.
+            models.Index(
+                fields=["sla_check_at"], name="ticket_sla_check_at", condition=models.Q(sla_check_at__isnull=False)
             ),
         ]
 

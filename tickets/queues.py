@@ -1,17 +1,24 @@
 """Queues (departments) and the SLA they point at."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class SLA(models.Model):
-    """Targets in minutes of business time; the clock logic lives in the SLA issue."""
+    """Targets in minutes of business time; the clocks are kept by tickets/services/sla.py."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     first_response_minutes = models.PositiveIntegerField(_("first response (minutes)"), null=True, blank=True)
     update_minutes = models.PositiveIntegerField(_("update (minutes)"), null=True, blank=True)
     solution_minutes = models.PositiveIntegerField(_("solution (minutes)"), null=True, blank=True)
+    warning_percent = models.PositiveSmallIntegerField(
+        _("warning at (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Share of a target's time after which the ticket is in warning."),
+    )
     calendar = models.ForeignKey(
         "tickets.Calendar",
         verbose_name=_("business calendar"),

@@ -12,6 +12,7 @@ from tickets import services
 from tickets.errors import StaleTicket
 from tickets.models import Queue, StateType, Ticket, TicketHistory
 from tickets.pending import due_pending
+from tickets.services import sla as sla_service
 
 log = logging.getLogger(__name__)
 
@@ -69,3 +70,20 @@ def close_due_pending() -> int:
     if closed:
         log.info("closed %d tickets whose pending time had come", closed)
     return closed
+
+
+SLA_RECOMPUTE_BATCH = 500
+
+
+@shared_task(name="tickets.tasks.recompute_sla_due_times")
+def recompute_sla_due_times(sla_id: int | None = None, after_pk: int = 0) -> int | None:
+    """After an SLA (sla_id) or a calendar (None: every SLA ticket) changed: recompute the open
+    tickets' due times, one batch of SLA_RECOMPUTE_BATCH by pk, then enqueue the next batch.
+
+    Idempotent: a retry or a duplicate run recomputes the same tickets to the same values.
+    Returns the last pk of the batch (None when done).
+    """
+    last = sla_service.recompute_batch(sla_id=sla_id, after_pk=after_pk, size=SLA_RECOMPUTE_BATCH)
+    if last is not None:
+        recompute_sla_due_times.delay(sla_id, last)
+    return last

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tickets.calendars import Calendar, Holiday, WorkingInterval, fill_public_holidays, keep_one_default
+from tickets.tasks import recompute_sla_due_times
 
 MAX_FILL_YEARS = 50
 
@@ -89,6 +90,11 @@ class CalendarAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     inlines = [WorkingIntervalInline, HolidayInline]
     change_form_template = "admin/tickets/calendar/change_form.html"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:  # hours or holidays may have changed: every SLA ticket's due times, in the background
+            recompute_sla_due_times.delay_on_commit(None)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import SLA, Category, CustomField, Priority, Queue, State, Tag, TicketType
+from tickets.tasks import recompute_sla_due_times
 
 
 @admin.register(State)
 class StateAdmin(admin.ModelAdmin):
-    list_display = ["name", "type", "is_default_new", "is_default_reopen", "is_active", "order"]
+    list_display = ["name", "type", "clock", "is_default_new", "is_default_reopen", "is_active", "order"]
     list_editable = ["order"]
     list_filter = ["type", "is_active"]
     search_fields = ["name"]
@@ -63,9 +64,21 @@ class CustomFieldAdmin(admin.ModelAdmin):
 
 @admin.register(SLA)
 class SLAAdmin(admin.ModelAdmin):
-    list_display = ["name", "first_response_minutes", "update_minutes", "solution_minutes", "calendar"]
+    list_display = [
+        "name",
+        "first_response_minutes",
+        "update_minutes",
+        "solution_minutes",
+        "warning_percent",
+        "calendar",
+    ]
     search_fields = ["name"]
     list_select_related = ["calendar"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:  # its open tickets get new due times, in batches in the background
+            recompute_sla_due_times.delay_on_commit(form.instance.pk)
 
 
 class SubqueueInline(admin.TabularInline):

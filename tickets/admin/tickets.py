@@ -13,13 +13,15 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tickets import permissions, services
 from tickets.admin import explainer
 from tickets.errors import TicketError
-from tickets.models import Article, Queue, State, StateType, Ticket, TicketHistory, TicketLink
+from tickets.models import Article, Queue, State, StateType, Ticket, TicketClockSegment, TicketHistory, TicketLink
 
 # (form field, service function, keyword of the new value), in the order they are applied:
 # the queue before the owner (who may only have rights in the new queue), the state last.
@@ -38,6 +40,8 @@ SLA_AND_TIMES = [
     "update_due",
     "solution_due",
     "escalation_at",
+    "sla_check_at",
+    "clock_timeline",
     "created",
     "updated",
     "first_response_at",
@@ -203,6 +207,16 @@ class TicketAdmin(admin.ModelAdmin):
     ]
     inlines = [LinkInline, ArticleInline, HistoryInline]
     actions = ["close_successful", "close_unsuccessful", "unlock_tickets"]
+
+    @admin.display(description=gettext_lazy("SLA clock timeline"))
+    def clock_timeline(self, obj):
+        """Why a due time is where it is: each stretch the clocks ran, were paused or stopped."""
+        segments = TicketClockSegment.objects.filter(ticket=obj).order_by("started", "id") if obj.pk else []
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} {} – {} ({})",
+            ((s.get_clock_display(), s.started, s.ended or "…", s.reason) for s in segments),
+        )
 
     def get_queryset(self, request):
         return permissions.tickets_for(request.user, permissions.RO).select_related(

@@ -11,6 +11,7 @@ from tickets.errors import InvalidChange
 from tickets.message import Message, new_message_id
 from tickets.models import Article, Attachment, Ticket
 from tickets.sanitize import clean_html
+from tickets.services import sla
 from tickets.services._base import bump, check_lock, load_for_change, lock_row, record, refresh
 from tickets.storage import clean_filename, store_bytes
 from tickets.text import one_line
@@ -138,6 +139,7 @@ def append(fresh: Ticket, actor, message: Message) -> Article:
         fresh.time_accounted += article.time_accounted
         changed.append("time_accounted")
     bump(fresh, *changed)
+    sla.recompute_after_article(fresh, sender=sender, visible=visible)
     # The channel code, not its label: history is read in every language.
     record(fresh, actor, "article_added", "article", "", f"{article.channel} #{article.pk}")
     if article.time_accounted:

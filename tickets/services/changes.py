@@ -10,6 +10,7 @@ from tickets import events
 from tickets import permissions as perms
 from tickets.errors import InvalidChange, PermissionDenied, TicketLocked
 from tickets.models import CustomField, CustomFieldValue, StateType, Ticket
+from tickets.services import sla
 from tickets.services._base import bump, load_for_change, lock_row, record, refresh
 from tickets.services.seen import Seen, check_unchanged
 from tickets.text import one_line
@@ -57,6 +58,7 @@ def change_state(
             fresh.closed_at = None
             fields.append("closed_at")
         bump(fresh, *fields)
+        sla.recompute(fresh, event=sla.STATE_CHANGED)
         record(fresh, actor, "state_changed", "state", old.name, state.name)
         events.publish(events.STATE_CHANGED, fresh, actor, old=old.pk, new=state.pk, new_type=state.type)
     refresh(ticket, fresh)
@@ -80,6 +82,7 @@ def move_queue(
             fresh.is_locked, fresh.locked_at = False, None
             fields += ["is_locked", "locked_at"]
         bump(fresh, *fields)
+        sla.recompute(fresh, event=sla.ATTRIBUTE_CHANGED)
         record(fresh, actor, "queue_moved", "queue", old.name, queue.name)
         events.publish(events.QUEUE_MOVED, fresh, actor, old=old.pk, new=queue.pk)
     refresh(ticket, fresh)
@@ -183,6 +186,8 @@ def _set_simple(ticket, actor, perm, field, value, event, expected_version):
             return ticket
         setattr(fresh, field, value)
         bump(fresh, field)
+        if field in ("priority", "category", "type"):
+            sla.recompute(fresh, event=sla.ATTRIBUTE_CHANGED)
         record(fresh, actor, event, field, old or "", value or "")
         events.publish(event, fresh, actor, old=getattr(old, "pk", None), new=getattr(value, "pk", None))
     refresh(ticket, fresh)

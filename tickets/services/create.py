@@ -9,6 +9,7 @@ from tickets import permissions as perms
 from tickets.errors import InvalidChange
 from tickets.message import Message
 from tickets.models import Article, Priority, Queue, State, StateType, Ticket
+from tickets.services import sla
 from tickets.services._base import record
 from tickets.services.articles import parse_minutes, write_article
 from tickets.services.relations import tag_objects
@@ -83,7 +84,6 @@ def create_ticket(
             "company": company,
             "owner": owner,
             "responsible": responsible,
-            "sla": queue.sla,
         }
         ticket = numbers.create_numbered(lambda number: Ticket.objects.create(number=number, **fields))
         if ticket.state.type == StateType.CLOSED:
@@ -98,6 +98,7 @@ def create_ticket(
             if article.time_accounted:
                 ticket.time_accounted = article.time_accounted
                 ticket.save(update_fields=["time_accounted"])
+        sla.recompute(ticket, event=sla.CREATED)
         events.publish(
             events.TICKET_CREATED,
             ticket,

@@ -7,6 +7,7 @@ from tickets import events
 from tickets import permissions as perms
 from tickets.errors import InvalidChange
 from tickets.models import Article, State, StateType, Tag, Ticket, TicketLink, TicketMerge
+from tickets.services import sla
 from tickets.services._base import bump, load_for_change, lock_row, record, refresh
 
 
@@ -130,6 +131,7 @@ def merge(*, source: Ticket, target: Ticket, actor, expected_version: int | None
         src.is_locked, src.locked_at = False, None
         src.time_accounted = 0
         bump(src, "state", "merged_into", "closed_at", "is_locked", "locked_at", "time_accounted")
+        sla.recompute(src, event=sla.STATE_CHANGED)
         record(src, actor, "state_changed", "state", old_state.name, merged_state.name)
         record(src, actor, "merged", "merge", "", dst.number)
         TicketMerge.objects.create(source=src, target=dst, merged_by=actor)
