@@ -192,19 +192,3 @@ def find_or_create_sender(parsed: ParsedMessage) -> User | None:
             if existing is not None:
                 return existing
     raise IntegrityError(f"no free username for the sender {address} after {SENDER_ATTEMPTS} tries")
-    company = batch.current().company_for_domain(address.rsplit("@", 1)[-1])
-    first, _, last = (parsed.from_name or "").partition(" ")
-    username = address[:150]
-    if User.objects.filter(username=username).exists():
-        username = f"{address[:140]}-{User.objects.count()}"
-    user = User(
-        username=username,
-        email=address,
-        kind=User.Kind.CUSTOMER,
-        first_name=first[:150],
-        last_name=last[:150],
-        company=company,
-    )
-    user.set_unusable_password()
-    user.save()
-    return user
