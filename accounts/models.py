@@ -146,6 +146,8 @@ class Permission(models.TextChoices):
     RW = "rw", _("read/write (all)")
     # Not a queue right: edit the FAQ categories that list the group as an editor group (faq/permissions.py).
     FAQ_EDIT = "faq_edit", _("edit FAQ articles")
+    # Not a queue right either: open the reports (reports/access.py); they count only tickets the agent may see.
+    REPORTS = "reports", _("see reports")
 
 
 class AccessGroup(models.Model):

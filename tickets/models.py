@@ -13,6 +13,7 @@ from tickets.files import Attachment, StoredFile  # noqa: F401
 from tickets.queues import SLA, Queue  # noqa: F401
 from tickets.ratings import SatisfactionRating  # noqa: F401
 from tickets.sla import TicketClockSegment  # noqa: F401
+from tickets.time_entries import TimeEntry, TimeLock  # noqa: F401
 
 User = settings.AUTH_USER_MODEL
 
@@ -104,6 +105,13 @@ class Ticket(models.Model):
     updated = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # For the reports (aggregated in SQL): how the ticket came in, and its first response and solution
+    # times in business minutes of its calendar, stored when they happen.
+    channel = models.CharField(_("channel"), max_length=10, blank=True, db_index=True)
+    first_response_minutes = models.PositiveIntegerField(
+        _("first response time (business minutes)"), null=True, blank=True
+    )
+    solution_minutes = models.PositiveIntegerField(_("solution time (business minutes)"), null=True, blank=True)
     time_accounted = models.DecimalField(_("time accounted (minutes)"), max_digits=10, decimal_places=2, default=0)
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

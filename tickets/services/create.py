@@ -84,6 +84,7 @@ def create_ticket(
             "company": company,
             "owner": owner,
             "responsible": responsible,
+            "channel": message.channel,
         }
         ticket = numbers.create_numbered(lambda number: Ticket.objects.create(number=number, **fields))
         if ticket.state.type == StateType.CLOSED:

@@ -1,0 +1,20 @@
+"""Who may open the reports: administrators, and agents holding the `reports` right on any access group
+(granted like the other rights, directly or through a role). What a report counts is then limited to the
+tickets the viewer may see (tickets.permissions.tickets_for)."""
+
+from accounts.models import Permission, User
+from tickets.errors import PermissionDenied
+from tickets.permissions import grants
+
+REPORTS = Permission.REPORTS
+
+
+def may_view_reports(user: User) -> bool:
+    if not (user.is_authenticated and user.is_active and user.is_agent):
+        return False
+    return bool(user.is_helpdesk_admin or grants(user)[REPORTS])
+
+
+def require_reports(user: User) -> None:
+    if not may_view_reports(user):
+        raise PermissionDenied("You may not see reports.")

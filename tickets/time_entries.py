@@ -1,0 +1,73 @@
+"""Time accounting: each piece of work is its own row (who, when, how long, on which ticket and article,
+billable or not, a note), and periods locked for invoicing. Written only by tickets/services."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeEntry(models.Model):
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="time_entries"
+    )
+    article = models.ForeignKey(
+        "tickets.Article",
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="time_entries",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="time_entries",
+    )
+    worked_on = models.DateField(_("worked on"), help_text=_("The day the work was done; periods lock by this day."))
+    minutes = models.DecimalField(_("minutes"), max_digits=8, decimal_places=2)
+    billable = models.BooleanField(_("billable"), default=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["worked_on", "pk"]
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
+        indexes = [
+            models.Index(fields=["ticket", "worked_on"], name="time_entry_ticket"),
+            models.Index(fields=["author", "worked_on"], name="time_entry_author"),
+            models.Index(fields=["worked_on"], name="time_entry_worked_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.minutes} min, {self.worked_on}"
+
+
+class TimeLock(models.Model):
+    """Time entries worked on or before `locked_until` (of one company, or of all when empty) cannot change."""
+
+    locked_until = models.DateField(_("locked until"))
+    company = models.ForeignKey(
+        "accounts.Company",
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text=_("Empty: every company."),
+    )
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("locked by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-locked_until"]
+        verbose_name = _("locked period")
+        verbose_name_plural = _("locked periods")
+
+    def __str__(self):
+        return f"≤ {self.locked_until}"
