@@ -1,0 +1,1 @@
+"""The built-in reports; importing this package registers them (reports.registry.REPORTS)."""
