@@ -90,17 +90,27 @@ def _met(ticket: Ticket, name: str, clock: str) -> datetime | None:
     return None
 
 
+def _running_minutes(calendar: BusinessCalendar, segments, start: datetime, now: datetime) -> int:
+    """Business minutes the clocks ran since `start`, by the timeline."""
+    total = 0
+    for segment in segments:
+        end = segment.ended or now
+        if segment.clock == Clock.RUNNING and end > start:
+            total += working_minutes_between(calendar, max(segment.started, start), end)
+    return total
+
+
 def clock_views(
-    ticket: Ticket, sla: SLA, calendar: BusinessCalendar, now: datetime, paused_since: datetime | None = None
+    ticket: Ticket, sla: SLA, calendar: BusinessCalendar, now: datetime, segments: list | None = None
 ) -> list[ClockView]:
     """The ticket's clocks with a target and a due time, in order first response, update, solution.
 
     A running clock is breached once `now` reaches its due time and in warning once the business
     time left is at most (100 - warning_percent) % of its target, the sweep's threshold. A paused
-    clock is judged at the moment it was paused (`paused_since`), when its due time was computed.
+    clock's time left is its target less the running time of the timeline (`segments`, the
+    ticket's TicketClockSegment rows), as it will be when the clock resumes.
     """
     clock = ticket.state.clock
-    at = paused_since if clock == Clock.PAUSED and paused_since is not None else now
     views = []
     for name in LABELS:
         minutes, due = getattr(sla, f"{name}_minutes"), getattr(ticket, f"{name}_due")
@@ -112,10 +122,16 @@ def clock_views(
             left = working_minutes_between(calendar, met, due)
             views.append(ClockView(name, due, MET if met <= due else LATE, left, met_at=met, **marks))
             continue
-        left = working_minutes_between(calendar, at, due)
+        if clock == Clock.PAUSED and segments:
+            start = (ticket.update_clock_from if name == "update" else None) or ticket.created
+            left = minutes - _running_minutes(calendar, segments, start, now)
+            breached = left <= 0
+        else:
+            left = working_minutes_between(calendar, now, due)
+            breached = now >= due
         if clock == Clock.STOPPED:
             status = STOPPED
-        elif at >= due:
+        elif breached:
             status = BREACHED
         elif left <= minutes - math.ceil(minutes * sla.warning_percent / 100):
             status = WARNING
@@ -168,10 +184,8 @@ def sla_panel(ticket: Ticket, now: datetime | None = None) -> SlaPanel:
     if ticket.sla_id is None:
         return panel
     panel.sla, panel.source = ticket.sla, sla_source(ticket)
-    current = segments[-1] if segments and segments[-1].ended is None else None
-    paused_since = current.started if current is not None and current.clock == Clock.PAUSED else None
     calendar = calendar_for(queue=ticket.queue, sla=panel.sla)
-    panel.clocks = clock_views(ticket, panel.sla, calendar, now, paused_since)
+    panel.clocks = clock_views(ticket, panel.sla, calendar, now, segments)
     return panel
 
 

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.factories import ArticleFactory, state
+from tests.factories import ArticleFactory, priority, state
 from tickets import services
 from tickets.calendars import Calendar, WorkingInterval
 from tickets.message import Message
@@ -122,6 +122,11 @@ def test_a_paused_clock_says_which_state_paused_it_and_keeps_its_time_left(gold,
     html = panel(agent_client, ticket, at(4, 15))  # two days later: paused time does not count
     assert "paused (state pending reminder)" in html
     assert "30 min left" in clock(html, "first_response")
+    with time_machine.travel(at(5, 12), tick=False):  # recomputed while paused, days later
+        services.set_priority(ticket=ticket, actor=agent, priority=priority(4))
+    html = panel(agent_client, ticket, at(6, 9))
+    assert "30 min left" in clock(html, "first_response"), "still what was left when the clock paused"
+    assert "7 h 30 min left" in clock(html, "solution")
     assert "breached" not in html
     timeline = html[html.index('id="sla-timeline"') :]
     assert "<details" in html and "Clock timeline (2 segments)" in timeline
