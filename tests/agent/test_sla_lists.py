@@ -131,6 +131,11 @@ def test_the_escalations_view_and_the_counter_show_what_is_due_or_breached(agent
     assert re.search(r'data-counter="escalated">.*?counter-value[^>]*>3<', dashboard, re.S)
 
 
+def test_the_escalated_filter_of_the_lists_keeps_the_same_set(agent_client, board):
+    page = get(agent_client, reverse("agent:queues"), at(2, 10, 50), escalated="on", sort="escalation").context["page"]
+    assert [t.pk for t in page.objects] == [board["breached"].pk, board["warning"].pk]
+
+
 def test_a_warned_mark_keeps_a_running_clock_listed_and_an_answer_takes_it_off(agent, agent_client, board, customer):
     warning = board["warning"]
     Ticket.objects.filter(pk=warning.pk).update(first_response_warned_at=at(2, 10, 48))  # the sweep's mark
