@@ -2,6 +2,7 @@
 
     make run                                  # in one terminal
     .venv/bin/python scripts/screenshots.py   # in another; writes docs/screenshots/*.png
+    .venv/bin/python scripts/screenshots.py agent-sla   # only the named ones
 
 Environment: HELPDESK_URL (default http://127.0.0.1:8000) and the settings `make run` used,
 so that the script can pick tickets with a real thread from the same database.
@@ -38,6 +39,20 @@ def pick_tickets() -> tuple[int, int]:
     return agent_ticket, customer_ticket
 
 
+def pick_sla_ticket() -> int | None:
+    """A ticket of the demo agent whose SLA is in warning now (the demo has a few), else breached."""
+    from accounts.models import User
+    from tickets import permissions as perms
+    from tickets.sla_display import BREACHED, WARNING, sla_panel
+
+    agent = User.objects.get(username="agent")
+    candidates = perms.tickets_for(agent).filter(escalation_at__isnull=False).select_related("queue", "state", "sla")
+    found = {}
+    for ticket in candidates.order_by("escalation_at")[:200]:
+        found.setdefault(sla_panel(ticket).status, ticket.pk)
+    return found.get(WARNING) or found.get(BREACHED)
+
+
 def sign_in(page, username: str) -> None:
     """The demo's usernames are the names of their panels."""
     page.goto(f"{BASE}/{username}/login/")
@@ -55,11 +70,15 @@ def main() -> None:
     agent_pages = [("agent-dashboard", "/agent/"), ("agent-queue", "/agent/queues/")]
     agent_pages.append(("agent-zoom", f"/agent/tickets/{agent_ticket}/"))
     agent_pages.append(("agent-faq-article", "/agent/faq/en/printer-prints-blank-pages/"))
+    agent_pages.append(("agent-sla", f"/agent/tickets/{pick_sla_ticket()}/"))
     customer_pages = [("customer-tickets", "/customer/"), ("customer-ticket", f"/customer/tickets/{customer_ticket}/")]
     customer_pages.append(("customer-faq", "/customer/faq/"))
     customer_pages.append(("customer-faq-article", "/customer/faq/a/vpn-keeps-disconnecting/"))
     admin_pages = [("admin-tickets", "/admin/tickets/ticket/")]
     shots = [("agent", agent_pages), ("customer", customer_pages), ("admin", admin_pages)]
+    if len(sys.argv) > 1:  # only the named screenshots
+        shots = [(user, [p for p in pages if p[0] in sys.argv[1:]]) for user, pages in shots]
+        shots = [(user, pages) for user, pages in shots if pages]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
         for username, pages in shots:

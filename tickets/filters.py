@@ -14,7 +14,7 @@ from accounts.models import Company, User
 from tickets import permissions as perms
 from tickets.catalog import OPEN_STATE_TYPES
 from tickets.models import Category, Priority, State, Tag, Ticket
-from tickets.queries import open_state_ids
+from tickets.queries import escalated_q, open_state_ids
 
 STATUS_CHOICES = [("open", _("open")), ("closed", _("closed")), ("all", _("all"))]
 
@@ -92,4 +92,4 @@ class TicketFilter(django_filters.FilterSet):
     def filter_escalated(self, qs, name, value):
         if not value:
             return qs
-        return qs.filter(state__type__in=OPEN_STATE_TYPES, escalation_at__lte=timezone.now())
+        return qs.filter(escalated_q(timezone.now()), state__type__in=OPEN_STATE_TYPES)  # as the Escalations view

@@ -7,7 +7,8 @@ and starts from tickets.permissions so an agent never reads outside their queues
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,18 +30,23 @@ SORTS = {
     "escalation": "escalation_at",
     "pending": "pending_until",
 }
+# Columns whose empty values sort last both ways: a ticket without a running clock escalates never.
+NULLS_LAST = {"escalation"}
 DEFAULT_SORT = "-updated"
 ARTICLES_PER_PAGE = 30
 
 
-def ordering(sort: str | None) -> tuple[str, list[str]]:
+def ordering(sort: str | None) -> tuple[str, list[str | OrderBy]]:
     """The allowlisted sort key from the URL and the ORDER BY it means (stable: id breaks ties)."""
     sort = sort or DEFAULT_SORT
     key = sort.lstrip("-")
     if key not in SORTS:
         sort, key = DEFAULT_SORT, DEFAULT_SORT.lstrip("-")
     prefix = "-" if sort.startswith("-") else ""
-    return sort, [f"{prefix}{SORTS[key]}", f"{prefix}id"]
+    first: str | OrderBy = f"{prefix}{SORTS[key]}"
+    if key in NULLS_LAST:
+        first = F(SORTS[key]).desc(nulls_last=True) if prefix else F(SORTS[key]).asc(nulls_last=True)
+    return sort, [first, f"{prefix}id"]
 
 
 def open_state_ids() -> list[int]:
@@ -130,8 +136,26 @@ def dashboard_counters(user) -> dict[str, int]:
             open=Count("id", filter=open_q),
             locked=Count("id", filter=Q(is_locked=True, owner=user) & open_q),
             reminders=Count("id", filter=Q(owner=user, state__type=StateType.PENDING_REMINDER, pending_until__lte=now)),
-            escalated=Count("id", filter=open_q & Q(escalation_at__lte=now)),
+            escalated=Count("id", filter=open_q & escalated_q(now)),
         )
+    )
+
+
+def escalated_q(now) -> Q:
+    """Tickets with a running clock past its warning threshold or its due time ("due or breached").
+
+    Computed from the stored times, so a ticket counts from the moment it crosses, before the
+    escalation sweep has run: its next check (warning or breach) has come, or its earliest due time
+    has passed; or the sweep has marked a clock that is still to be met (a restarted update clock
+    and a changed SLA clear the marks; the first response mark stays after the response, so not it).
+    Paused and stopped clocks have no escalation_at: they are never due.
+    """
+    return Q(escalation_at__isnull=False) & (
+        Q(escalation_at__lte=now)
+        | Q(sla_check_at__lte=now)
+        | Q(first_response_warned_at__isnull=False, first_response_at__isnull=True)
+        | Q(update_warned_at__isnull=False)
+        | Q(solution_warned_at__isnull=False)
     )
 
 
@@ -154,8 +178,8 @@ def reminders_due(user) -> QuerySet[Ticket]:
 
 
 def escalation_list(user) -> QuerySet[Ticket]:
-    """Open tickets with a deadline, nearest first."""
-    return visible_tickets(user).open().filter(escalation_at__isnull=False).order_by("escalation_at", "id")
+    """Open tickets in warning or past due (escalated_q), the earliest due time first."""
+    return visible_tickets(user).open().filter(escalated_q(timezone.now())).order_by("escalation_at", "id")
 
 
 OUTBOX_HEAVY_FIELDS = ("body_text", "body_html", "headers", "attachments", "bcc", "reply_to")

@@ -104,11 +104,15 @@ def test_mine_watched_and_escalated_views(agent_client, agent, queue, ticket):
 
     services.lock(ticket=ticket, actor=agent)
     services.watch(ticket=ticket, actor=agent)
-    Ticket.objects.filter(pk=ticket.pk).update(escalation_at=timezone.now())
-    later = TicketFactory(queue=queue, title="Later deadline", escalation_at=timezone.now() + timezone.timedelta(1))
+    now = timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(escalation_at=now)
+    day = timezone.timedelta(1)
+    later = TicketFactory(queue=queue, title="In warning", escalation_at=now + day, sla_check_at=now - day)
+    TicketFactory(queue=queue, title="Not due yet", escalation_at=now + day, sla_check_at=now + day / 2)
     for name in ("agent:mine", "agent:watched"):
         assert ticket.title in agent_client.get(reverse(name)).content.decode()
     page = agent_client.get(reverse("agent:escalated")).context["page"]
+    # Only what is due (past its warning threshold) or breached: a later deadline alone is not.
     assert [t.pk for t in page.objects] == [ticket.pk, later.pk]
 
 

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.models import Company, GroupGrant, Role, User
 from tickets import permissions
@@ -70,3 +71,48 @@ def test_demo_tickets_went_through_the_services():
     for ticket in Ticket.objects.all():
         assert ticket.history.filter(event="ticket_created").exists(), ticket
     assert TicketHistory.objects.filter(event="state_changed", actor__username__isnull=False).exists()
+
+
+def test_demo_has_a_business_calendar_slas_with_due_times_and_tickets_in_warning_and_breached(client):
+    from tickets.calendars import Calendar
+    from tickets.demo.clocks import SHOWCASE
+    from tickets.models import SLA, Priority, TicketClockSegment
+    from tickets.queries import dashboard_counters, escalation_list
+    from tickets.sla_display import BREACHED, WARNING, sla_panel
+
+    call_command("load_demo", "--tickets", "30", stdout=StringIO())
+    calendar = Calendar.objects.get(name="Demo office hours")
+    assert calendar.time_zone == "Europe/Prague" and calendar.intervals.count() == 5
+    assert calendar.holidays.filter(date__month=12, date__day=25).count() >= 2, "Christmas, from the holidays fill"
+    gold = SLA.objects.get(name="Gold")
+    assert (gold.first_response_minutes, gold.update_minutes, gold.solution_minutes) == (30, 120, 480)
+    assert set(SLA.objects.values_list("calendar__name", flat=True)) == {"Demo office hours"}
+    assert Company.objects.get(name="Globex Corporation").sla == gold
+    assert Priority.objects.get(level=5).sla.name == "Premium"
+    assert Queue.objects.get(name="IT").sla.name == "Premium"
+
+    open_tickets = Ticket.objects.open().exclude(queue__name="Postmaster")
+    assert open_tickets.exists() and not open_tickets.filter(sla__isnull=True).exists()
+    assert not open_tickets.filter(solution_due__isnull=True).exists(), "every open ticket has its due times"
+    for ticket in Ticket.objects.all():
+        first = TicketClockSegment.objects.filter(ticket=ticket).order_by("started", "id").first()
+        assert first is not None and first.started == ticket.created, "the timeline starts at the creation"
+
+    statuses = {}
+    for ticket in Ticket.objects.filter(pk__in=[t.pk for t in open_tickets]).select_related("queue", "state", "sla"):
+        statuses[ticket.pk] = sla_panel(ticket).status
+    assert WARNING in statuses.values() and BREACHED in statuses.values()
+    showcase = [Article.objects.get(message_id=f"<demo-{i:04d}@demo.helpdesk.test>").ticket for i in SHOWCASE if i < 30]
+    assert {statuses[t.pk] for t in showcase} == {WARNING, BREACHED}
+    # The sweep's marks are set as it would have set them, so it does not notify about the past.
+    assert Ticket.objects.filter(first_response_warned_at__isnull=False, first_response_breached_at__isnull=True)
+    assert Ticket.objects.filter(first_response_breached_at__isnull=False).exists()
+
+    manager = User.objects.get(username="manager")
+    due = list(escalation_list(manager))
+    assert {t.pk for t in showcase} <= {t.pk for t in due}
+    assert dashboard_counters(manager)["escalated"] == len(due)
+    client.force_login(manager)
+    breached = next(t for t in showcase if statuses[t.pk] == BREACHED)
+    page = client.get(reverse("agent:ticket", args=[breached.pk])).content.decode()
+    assert 'id="sla-panel"' in page and ">breached<" in page

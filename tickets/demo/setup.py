@@ -5,11 +5,14 @@ changes nothing (and an administrator's later edits are left alone).
 """
 
 from dataclasses import dataclass, field
+from datetime import time
 from functools import cache
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from accounts.models import AccessGroup, Company, GroupGrant, Permission, Role, User
+from tickets.calendars import Calendar, WorkingInterval, fill_public_holidays
 from tickets.defaults import ensure as ensure_default_vocabulary
 from tickets.models import SLA, Category, CustomField, Priority, Queue, Tag
 
@@ -35,10 +38,24 @@ ROLES = {
     "managers": {group: ["rw", "faq_edit"] for group in GROUPS},
 }
 
+# The demo's business calendar: Monday to Friday 08:00-18:00 in Prague, with the Czech public holidays
+# from last year to next year (filled by the `holidays` package, as the admin's "Fill public holidays").
+CALENDAR = "Demo office hours"
+CALENDAR_ZONE = "Europe/Prague"
+CALENDAR_HOURS = ((8, 18),)
+CALENDAR_COUNTRY = "CZ"
+DAY = 10 * 60  # a business day of this calendar, in minutes
+
+# name: first response, update, solution, in business minutes of CALENDAR
 SLAS = {
-    "Standard": (8 * 60, 24 * 60, 5 * 24 * 60),
-    "Premium": (60, 4 * 60, 24 * 60),
+    "Gold": (30, 2 * 60, 8 * 60),
+    "Premium": (60, 4 * 60, 2 * DAY),
+    "Standard": (4 * 60, 8 * 60, 3 * DAY),
 }
+# How the SLAs apply, by the precedence of tickets.services.sla.sla_for: a company's contract first,
+# then the priority, then the queue (QUEUES below).
+COMPANY_SLAS = {"Globex Corporation": "Gold"}
+PRIORITY_SLAS = {5: "Premium"}
 
 SIGNATURE = "--\n{name}\nDemo Corp. Helpdesk · +1 555 0100 · {address}"
 # name, parent, address local part, customer selectable, SLA, default salutation
@@ -168,13 +185,39 @@ def ensure_access() -> tuple[dict[str, AccessGroup], dict[str, Role]]:
     return groups, roles
 
 
-def ensure_queues(groups: dict[str, AccessGroup]) -> dict[str, Queue]:
+def ensure_calendar() -> Calendar:
+    calendar, created = Calendar.objects.get_or_create(name=CALENDAR, defaults={"time_zone": CALENDAR_ZONE})
+    if created:
+        WorkingInterval.objects.bulk_create(
+            WorkingInterval(calendar=calendar, weekday=day, start=time(start), end=time(end))
+            for day in range(5)
+            for start, end in CALENDAR_HOURS
+        )
+        year = timezone.now().year
+        fill_public_holidays(calendar=calendar, country=CALENDAR_COUNTRY, years=range(year - 1, year + 2))
+    return calendar
+
+
+def ensure_slas() -> dict[str, SLA]:
+    calendar = ensure_calendar()
     slas = {}
     for name, (first, update, solution) in SLAS.items():
         slas[name] = SLA.objects.get_or_create(
             name=name,
-            defaults={"first_response_minutes": first, "update_minutes": update, "solution_minutes": solution},
+            defaults={
+                "first_response_minutes": first,
+                "update_minutes": update,
+                "solution_minutes": solution,
+                "calendar": calendar,
+            },
         )[0]
+    for level, name in PRIORITY_SLAS.items():
+        Priority.objects.filter(level=level, sla__isnull=True).update(sla=slas[name])
+    return slas
+
+
+def ensure_queues(groups: dict[str, AccessGroup]) -> dict[str, Queue]:
+    slas = ensure_slas()
     queues: dict[str, Queue] = {}
     for name, parent, local, selectable, sla in QUEUES:
         address = f"{local}@{DOMAIN}"
@@ -236,6 +279,8 @@ def ensure_reference_data() -> Cast:
     agents = {p.username: ensure_user(p, User.Kind.AGENT, companies, roles) for p in AGENTS}
     for name, _domains, _language, manager in COMPANIES:
         Company.objects.filter(name=name, account_manager__isnull=True).update(account_manager=agents[manager])
+    for name, sla in COMPANY_SLAS.items():
+        Company.objects.filter(name=name, sla__isnull=True).update(sla=SLA.objects.get(name=sla))
     customers = [ensure_user(p, User.Kind.CUSTOMER, companies, roles) for p in CUSTOMERS]
     manager = agents["manager"]
     for queue in queues.values():

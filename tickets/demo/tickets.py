@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from tickets import events, services
 from tickets import permissions as perms
+from tickets.demo import clocks
 from tickets.demo.setup import DOMAIN, Cast
 from tickets.demo.texts import BY_LANGUAGE, SCENARIO_ROUTING
 from tickets.message import Message
-from tickets.models import Article, Category, CustomField, Priority, State, Ticket, TicketHistory, TicketType
+from tickets.models import Article, Category, Clock, CustomField, Priority, State, Ticket, TicketHistory, TicketType
 from tickets.storage import FileInput
 
 SEED = "helpdesk-demo-1"
@@ -99,7 +100,9 @@ class TicketBuilder:
         if previous:
             self.backdate(ticket, start, closing=False)
             services.merge(source=ticket, target=previous, actor=self.manager)
-            return ticket
+            return clocks.settle(ticket.pk, self.now, self.vocabulary.states)
+        if i in clocks.SHOWCASE:
+            return self.showcase(ticket, clocks.SHOWCASE[i])
         if queue.name == "1st level" and rng.random() < 0.2:
             services.move_queue(ticket=ticket, actor=self.handler, queue=self.cast.queues["2nd level"])
             self.queue = ticket.queue
@@ -111,10 +114,21 @@ class TicketBuilder:
             services.assign_owner(ticket=ticket, actor=self.handler, owner=self.handler)
         self.thread(ticket, n_articles, reply, closing)
         self.extras(ticket, key)
-        self.set_state(ticket, n_articles, closing)
+        state = self.set_state(ticket, n_articles, closing)
+        if state.is_open and state.clock == Clock.RUNNING:
+            # The current work, well within its SLA (the showcase tickets are the ones in warning or breached):
+            # its first response clock has run 10-60 % of its target, every other clock less.
+            start = clocks.started_for(ticket.pk, rng.uniform(0.1, 0.6), self.now) or start
         self.backdate(ticket, start, closing)
         self.relate(ticket)
-        return ticket
+        return clocks.settle(ticket.pk, self.now, self.vocabulary.states)
+
+    def showcase(self, ticket: Ticket, share: float) -> Ticket:
+        """A new ticket whose first response clock has run `share` of its target by now (warning, breached)."""
+        services.assign_owner(ticket=ticket, actor=self.handler, owner=self.handler)
+        start = clocks.started_for(ticket.pk, share, self.now)
+        self.backdate(ticket, start or self.now - timedelta(hours=1), closing=False)
+        return clocks.settle(ticket.pk, self.now, self.vocabulary.states)
 
     def create(self, subject, body, tags, category) -> Ticket:
         rng, customer, queue = self.rng, self.customer, self.queue
@@ -219,7 +233,7 @@ class TicketBuilder:
         if rng.random() < 0.1:
             services.tag(ticket=ticket, actor=self.handler, names=[rng.choice(["urgent", "vip", "follow-up"])])
 
-    def set_state(self, ticket: Ticket, n_articles: int, closing: bool) -> None:
+    def set_state(self, ticket: Ticket, n_articles: int, closing: bool) -> State:
         rng, states = self.rng, self.vocabulary.states
         if self.queue.name == "Postmaster" and n_articles == 1 and rng.random() < 0.5:
             name = "rejected as spam"
@@ -235,6 +249,7 @@ class TicketBuilder:
             services.change_state(ticket=ticket, actor=self.handler, state=state, pending_until=pending)
         if state.is_open and ticket.owner_id == self.handler.pk and rng.random() < 0.3:
             services.lock(ticket=ticket, actor=self.handler)
+        return state
 
     def relate(self, ticket: Ticket) -> None:
         kind = "related" if self.i % 25 == 5 else "parent" if self.i % 50 == 30 else None

@@ -93,6 +93,19 @@ def sla_for(ticket: Ticket) -> SLA | None:
     return None
 
 
+def sla_source(ticket: Ticket) -> str | None:
+    """Which precedence level gave the ticket its SLA: "company", "category", "type", "priority" or
+    "queue"; None when it has none, or when the configuration has changed since it was chosen (the
+    first level naming an SLA now names another one)."""
+    if ticket.sla_id is None:
+        return None
+    for relation, model in PRECEDENCE:
+        sla_id = _sla_id_of(ticket, relation, model)
+        if sla_id is not None:
+            return relation if sla_id == ticket.sla_id else None
+    return None
+
+
 @dataclass(frozen=True)
 class Clocks:
     """A ticket's running time: the intervals that do not count, and what runs now."""

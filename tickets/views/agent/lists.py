@@ -15,6 +15,7 @@ from tickets.errors import TicketError
 from tickets.filters import TicketFilter
 from tickets.forms.bulk import BulkForm
 from tickets.pending import default_pending_until
+from tickets.sla_display import with_escalation
 from tickets.views.agent.base import agent_required, message_for
 from tickets.views.agent.paging import paginate
 
@@ -67,6 +68,7 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
     sort, order = queries.ordering(request.GET.get("sort") or DEFAULT_SORTS.get(scope))
     qs = flt.qs.order_by(*order)
     page = paginate(qs, request.GET)
+    with_escalation(page.objects)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()

@@ -14,6 +14,7 @@ from tickets import queries
 from tickets.errors import TicketError
 from tickets.forms import actions as f
 from tickets.models import Article, Attachment
+from tickets.sla_display import sla_panel
 from tickets.views.agent.base import agent_required, back_to_ticket, message_for
 
 SAFE_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
@@ -100,6 +101,7 @@ def zoom_context(request, ticket, initial: dict | None = None) -> dict:
         "rating": getattr(ticket, "rating", None),
         "can_invite_customer": may_be_invited(ticket.customer),
         "customer_undeliverable": undeliverable_mark(ticket.customer),
+        "sla": sla_panel(ticket),
     }
 
 
