@@ -10,6 +10,7 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 
 from accounts.models import Permission, User
 from tests.factories import AdminFactory, AgentFactory, CompanyFactory, CustomerFactory, RoleFactory, grant
@@ -339,3 +340,75 @@ def test_time_accounted_before_entries_existed_becomes_entries_with_the_same_tot
     for t in Ticket.objects.all():
         summed = sum((e.minutes for e in TimeEntry.objects.filter(ticket=t)), Decimal(0))
         assert summed == t.time_accounted, t.number
+
+
+# --- the admin -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    return client
+
+
+def admin_url(model, page, *args):
+    return reverse(f"admin:tickets_{model._meta.model_name}_{page}", args=args)
+
+
+def test_the_admin_adds_changes_and_deletes_entries_through_the_services(admin_client, admin_user, ticket, entry):
+    response = admin_client.post(
+        admin_url(TimeEntry, "add"),
+        {"ticket": ticket.pk, "article": "", "minutes": "15", "worked_on": "2026-11-05", "billable": "on", "note": "x"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = TimeEntry.objects.exclude(pk=entry.pk).get()
+    assert (added.author, added.minutes, added.worked_on) == (admin_user, 15, date(2026, 11, 5))
+    assert ticket.history.filter(event="time_accounted", actor=admin_user).exists()
+
+    response = admin_client.post(
+        admin_url(TimeEntry, "change", entry.pk), {"minutes": "10", "worked_on": "2026-11-02", "note": "call"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    change = ticket.history.get(event="time_entry_changed")
+    assert (change.actor, change.new_value) == (admin_user, "10.00 min, 2026-11-02, not billable")
+
+    response = admin_client.post(admin_url(TimeEntry, "delete", added.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert list(TimeEntry.objects.values_list("pk", flat=True)) == [entry.pk]
+    assert total(ticket) == 10
+    assert ticket.history.get(event="time_entry_deleted").actor == admin_user
+
+
+def test_the_admin_shows_a_refusal_and_keeps_the_input(admin_client, ticket, entry):
+    TimeLock.objects.create(locked_until=date(2026, 11, 2))
+    url = admin_url(TimeEntry, "change", entry.pk)
+    response = admin_client.post(url, {"minutes": "99", "worked_on": "2026-11-02", "billable": "on", "note": "call"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nothing was saved" in html and "locked until 2026-11-02" in html and 'value="99"' in html
+    assert TimeEntry.objects.get(pk=entry.pk).minutes == 30
+    response = admin_client.post(admin_url(TimeEntry, "delete", entry.pk), {"post": "yes"}, follow=True)
+    assert "Nothing was deleted" in response.content.decode()
+    response = admin_client.post(
+        admin_url(TimeEntry, "changelist"), {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}
+    )
+    assert TimeEntry.objects.filter(pk=entry.pk).exists() and total(ticket) == 30
+
+
+def test_the_admin_lists_entries_by_ticket_author_and_day(admin_client, ticket, entry, second_agent):
+    services.add_time_entry(ticket=ticket, actor=second_agent, minutes=7, worked_on=date(2026, 11, 9), billable=False)
+    html = admin_client.get(admin_url(TimeEntry, "changelist") + "?billable__exact=0").content.decode()
+    assert ticket.number in html and "2026" in html
+    assert html.count('class="field-minutes"') == 1 and ">7.00<" in html
+
+
+def test_an_administrator_locks_a_period_but_not_the_future(admin_client, admin_user, company):
+    with time_machine.travel(LATE_EVENING, tick=False):
+        refused = admin_client.post(admin_url(TimeLock, "add"), {"locked_until": "2026-11-03", "company": ""})
+        assert refused.status_code == 200 and "up to today at most" in refused.content.decode()
+        done = admin_client.post(admin_url(TimeLock, "add"), {"locked_until": "2026-10-31", "company": company.pk})
+    assert done.status_code == 302
+    lock = TimeLock.objects.get()
+    assert (lock.locked_until, lock.company, lock.locked_by) == (date(2026, 10, 31), company, admin_user)
