@@ -4,10 +4,12 @@ time accounted before entries existed became entries (the data migration)."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -412,3 +414,16 @@ def test_an_administrator_locks_a_period_but_not_the_future(admin_client, admin_
     assert done.status_code == 302
     lock = TimeLock.objects.get()
     assert (lock.locked_until, lock.company, lock.locked_by) == (date(2026, 10, 31), company, admin_user)
+
+
+# --- the demo --------------------------------------------------------------------------------------------------
+
+
+def test_the_demos_time_entries_are_spread_over_the_tickets_past():
+    call_command("load_demo", "--tickets", "40", stdout=StringIO())
+    assert TimeEntry.objects.exists()
+    for ticket in Ticket.objects.filter(time_accounted__gt=0):
+        assert sum(e.minutes for e in ticket.time_entries.all()) == ticket.time_accounted, ticket.number
+    with_article = TimeEntry.objects.filter(article__isnull=False).select_related("article")
+    assert all(e.worked_on == e.article.created.date() for e in with_article)
+    assert TimeEntry.objects.values("worked_on").distinct().count() > 5
