@@ -34,6 +34,8 @@ WATCHERS_CHANGED = "watchers_changed"
 LINK_CHANGED = "link_changed"
 TICKET_MERGED = "ticket_merged"
 TIME_ACCOUNTED = "time_accounted"
+TIME_ENTRY_CHANGED = "time_entry_changed"
+TIME_ENTRY_DELETED = "time_entry_deleted"
 FIELD_CHANGED = "field_changed"
 TICKET_RATED = "ticket_rated"
 

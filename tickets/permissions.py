@@ -376,3 +376,15 @@ def get_ticket_for_customer(user: User, pk: int) -> Ticket:
         return tickets_for(user, RO).for_list().get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError):
         raise Http404("No such ticket") from None
+
+
+def may_edit_time_entry(user: User | None, entry) -> bool:
+    """A time entry (tickets.time_entries.TimeEntry) is changed by its author while they may still add notes on
+    its ticket, and by administrators; None is the trusted system. Locked periods are the services' check."""
+    if user is None:
+        return True
+    if not (user.is_authenticated and user.is_active and user.is_agent):
+        return False
+    if user.is_helpdesk_admin:
+        return True
+    return entry.author_id == user.pk and can(user, NOTE, entry.ticket)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tickets import permissions as perms
 from tickets.catalog import OPEN_STATE_TYPES, State, StateType
-from tickets.models import Article, Attachment, Queue, Ticket, TicketHistory, TicketLink
+from tickets.models import Article, Attachment, Queue, Ticket, TicketHistory, TicketLink, TimeEntry, TimeLock
 
 # Sortable columns: the only values `?sort=` accepts (the key is what the URL carries).
 SORTS = {
@@ -247,3 +247,18 @@ def new_activity(user, since) -> dict:
         .count()
     )
     return {"new_tickets": new_tickets, "replies": replies}
+
+
+def time_entries(ticket: Ticket, user) -> list[TimeEntry]:
+    """The ticket's time entries, oldest day first, with author, article and `is_locked` (one query); each
+    knows whether `user` may change it (`may_edit`: its author or an administrator, outside a locked period)."""
+    entries = list(ticket.time_entries.with_locked().select_related("author", "article").order_by("worked_on", "pk"))
+    for entry in entries:
+        entry.ticket = ticket
+        entry.may_edit = not entry.is_locked and perms.may_edit_time_entry(user, entry)
+    return entries
+
+
+def time_lock(ticket: Ticket) -> TimeLock | None:
+    """The latest locked period binding the ticket's time (its company's or every company's), or None."""
+    return TimeLock.objects.for_company(ticket.company_id).first()

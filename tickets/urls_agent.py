@@ -3,7 +3,7 @@
 from django.urls import path
 
 from accounts.views import agent as auth
-from tickets.views.agent import actions, compose, create, customers, dashboard, lists, notify, pdf, searches, zoom
+from tickets.views.agent import actions, compose, create, customers, dashboard, lists, notify, pdf, searches, time, zoom
 
 app_name = "agent"
 
@@ -63,4 +63,6 @@ urlpatterns = [
     path(T + "unlink/", actions.unlink, name="unlink"),
     path(T + "merge/", actions.merge, name="merge"),
     path(T + "time/", actions.account_time, name="time"),
+    path(T + "time/<int:entry_id>/edit/", time.edit_entry, name="time_edit"),
+    path(T + "time/<int:entry_id>/delete/", time.delete_entry, name="time_delete"),
 ]

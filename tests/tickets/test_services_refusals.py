@@ -19,6 +19,7 @@ def ctx(ticket, agent, make_ticket, other_queue):
     services.watch(ticket=ticket, actor=agent)
     other = make_ticket(title="Other")
     services.link(source=ticket, target=other, kind="related", actor=agent)
+    entry = services.add_time_entry(ticket=ticket, actor=agent, minutes=5)
     ticket.refresh_from_db()
     return {
         "ticket": ticket,
@@ -28,6 +29,7 @@ def ctx(ticket, agent, make_ticket, other_queue):
         "article": ticket.articles.first(),
         "field": CustomField.objects.create(name="seats", label="Seats", kind=CustomField.Kind.NUMBER),
         "category": Category.objects.create(name="Hardware"),
+        "entry": entry,
     }
 
 
@@ -50,6 +52,7 @@ CALLS = {
         ticket=c["ticket"], actor=a, field=c["field"], value=3, **kw
     ),
     "account_time": lambda c, a, **kw: services.account_time(ticket=c["ticket"], actor=a, minutes=5, **kw),
+    "add_time_entry": lambda c, a, **kw: services.add_time_entry(ticket=c["ticket"], actor=a, minutes=5, **kw),
     "tag": lambda c, a, **kw: services.tag(ticket=c["ticket"], actor=a, names=["new"], **kw),
     "untag": lambda c, a, **kw: services.untag(ticket=c["ticket"], actor=a, names=["keep"], **kw),
     "link": lambda c, a, **kw: services.link(source=c["ticket"], target=c["other"], kind="duplicate", actor=a, **kw),
@@ -76,6 +79,9 @@ NO_VERSION = {
     "watch": lambda c, a: services.watch(ticket=c["ticket"], actor=a, user=c["agent"]),
     "unwatch": lambda c, a: services.unwatch(ticket=c["ticket"], actor=a, user=c["agent"]),
     "split_article_to_ticket": lambda c, a: services.split_article_to_ticket(article=c["article"], actor=a),
+    # A time entry is changed by its author (or an administrator), whatever else changed on the ticket.
+    "edit_time_entry": lambda c, a: services.edit_time_entry(entry=c["entry"], actor=a, minutes=50),
+    "delete_time_entry": lambda c, a: services.delete_time_entry(entry=c["entry"], actor=a),
 }
 
 

@@ -1,3 +1,3 @@
 """Django admin for the ticket domain, one module per kind of model."""
 
-from tickets.admin import calendars, catalog, panel, records, tickets  # noqa: F401
+from tickets.admin import calendars, catalog, panel, records, tickets, time_entries  # noqa: F401

@@ -17,7 +17,18 @@ from tickets.demo import clocks
 from tickets.demo.setup import DOMAIN, Cast
 from tickets.demo.texts import BY_LANGUAGE, SCENARIO_ROUTING
 from tickets.message import Message
-from tickets.models import Article, Category, Clock, CustomField, Priority, State, Ticket, TicketHistory, TicketType
+from tickets.models import (
+    Article,
+    Category,
+    Clock,
+    CustomField,
+    Priority,
+    State,
+    Ticket,
+    TicketHistory,
+    TicketType,
+    TimeEntry,
+)
 from tickets.storage import FileInput
 
 SEED = "helpdesk-demo-1"
@@ -273,6 +284,12 @@ class TicketBuilder:
             article.created = when
         Article.objects.bulk_update(articles, ["created"])
         end = min(times[-1] + timedelta(minutes=self.rng.randint(1, 30)), self.now)
+        # Time entries follow their articles' days; time accounted on the ticket alone, its last day.
+        days = {a.pk: timezone.localtime(a.created).date() for a in articles}
+        entries = list(TimeEntry.objects.filter(ticket=ticket))
+        for entry in entries:
+            entry.worked_on = days.get(entry.article_id) or timezone.localtime(end).date()
+        TimeEntry.objects.bulk_update(entries, ["worked_on"])
         history = list(TicketHistory.objects.filter(ticket=ticket).order_by("id"))
         for k, row in enumerate(history):
             row.created = start + (end - start) * (k / max(len(history) - 1, 1))

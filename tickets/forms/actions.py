@@ -1,11 +1,13 @@
 """One small form per ticket action; each carries the ticket version it was based on."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from tickets import permissions as perms
 from tickets import queries
+from tickets.forms.time import EntryFields
 from tickets.models import Category, CustomField, Priority, State, StateType, Ticket, TicketLink
 from tickets.pending import default_pending_until
 from tickets.services.seen import Seen
@@ -194,8 +196,13 @@ class MergeForm(VersionForm):
         return find_ticket(self.user, self.cleaned_data["number"], perms.RW)
 
 
-class TimeForm(VersionForm):
-    minutes = forms.DecimalField(label=_("Minutes"), min_value=0.01, max_digits=8, decimal_places=2)
+class TimeForm(VersionForm, EntryFields):
+    """A new time entry; the day defaults to today in the agent's time zone (the panel activates it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worked_on"].required = False
+        self.fields["worked_on"].initial = timezone.localdate()
 
 
 class SplitForm(VersionForm):

@@ -5,7 +5,7 @@ Each runs in one transaction, locks the ticket row, checks the actor's rights
 TicketHistory and publishes an event after commit.
 """
 
-from tickets.services.articles import account_time, add_article
+from tickets.services.articles import add_article
 from tickets.services.changes import (
     assign_owner,
     change_state,
@@ -26,14 +26,18 @@ from tickets.services.rating import rate_ticket
 from tickets.services.relations import link, merge, tag, unlink, untag, unwatch, watch
 from tickets.services.reply import open_ticket, reply
 from tickets.services.split import split_article_to_ticket
+from tickets.services.time import account_time, add_time_entry, delete_time_entry, edit_time_entry
 
 __all__ = [
     "account_time",
     "add_article",
+    "add_time_entry",
     "assign_owner",
     "auto_close",
     "change_state",
     "create_ticket",
+    "delete_time_entry",
+    "edit_time_entry",
     "follow_up",
     "link",
     "lock",

@@ -1,9 +1,8 @@
-"""Adding to the thread: articles, time accounting, splitting an article off."""
+"""Adding to the thread: articles (with the time written with them, tickets/services/time.py)."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 
 from tickets import events
 from tickets import permissions as perms
@@ -12,29 +11,13 @@ from tickets.message import Message, new_message_id
 from tickets.models import Article, Attachment, Ticket
 from tickets.sanitize import clean_html
 from tickets.services import sla
-from tickets.services._base import bump, check_lock, load_for_change, lock_row, record, refresh
+from tickets.services._base import bump, check_lock, lock_row, record, refresh
+from tickets.services.time import entry_for_article, parse_minutes
 from tickets.storage import clean_filename, store_bytes
 from tickets.text import one_line
 
 Channel = Article.Channel
 Sender = Article.Sender
-
-
-def parse_minutes(value, *, positive: bool = False) -> Decimal:
-    """Minutes of work as a Decimal; refuses text, infinity and negative (or, if `positive`, zero) values."""
-    try:
-        minutes = Decimal(str(value or 0))
-    except InvalidOperation:
-        raise InvalidChange(f"{value!r} is not a number of minutes.") from None
-    if not minutes.is_finite():
-        raise InvalidChange(f"{value!r} is not a number of minutes.")
-    if positive and minutes <= 0:
-        raise InvalidChange("Time accounted must be more than zero minutes.")
-    if minutes < 0:
-        raise InvalidChange("Time accounted cannot be negative.")
-    if minutes >= Decimal("100000000"):
-        raise InvalidChange(f"{value!r} minutes is more than can be accounted at once.")
-    return minutes
 
 
 def _sender_for(actor, author) -> str:
@@ -135,7 +118,7 @@ def append(fresh: Ticket, actor, message: Message) -> Article:
     if sender == Sender.AGENT and visible and fresh.first_response_at is None:
         fresh.first_response_at = article.created
         changed.append("first_response_at")
-    if article.time_accounted:
+    if entry_for_article(fresh, article, actor):
         fresh.time_accounted += article.time_accounted
         changed.append("time_accounted")
     bump(fresh, *changed)
@@ -154,22 +137,3 @@ def append(fresh: Ticket, actor, message: Message) -> Article:
         visible=visible,
     )
     return article
-
-
-def account_time(
-    *, ticket: Ticket, actor, minutes, article: Article | None = None, expected_version: int | None = None
-) -> Ticket:
-    minutes = parse_minutes(minutes, positive=True)
-    with transaction.atomic():
-        fresh = load_for_change(ticket, actor, perms.NOTE, expected_version)
-        if article is not None:
-            if article.ticket_id != fresh.pk:
-                raise InvalidChange("That article belongs to another ticket.")
-            # F(): add to what is stored now, not to a possibly stale copy in memory.
-            Article.objects.filter(pk=article.pk).update(time_accounted=F("time_accounted") + minutes)
-        fresh.time_accounted += minutes
-        bump(fresh, "time_accounted")
-        record(fresh, actor, "time_accounted", "time_accounted", "", minutes)
-        events.publish(events.TIME_ACCOUNTED, fresh, actor, minutes=str(minutes))
-    refresh(ticket, fresh)
-    return ticket

@@ -11,8 +11,9 @@ from tickets.message import Message
 from tickets.models import Article, Priority, Queue, State, StateType, Ticket
 from tickets.services import sla
 from tickets.services._base import record
-from tickets.services.articles import parse_minutes, write_article
+from tickets.services.articles import write_article
 from tickets.services.relations import tag_objects
+from tickets.services.time import entry_for_article, parse_minutes
 from tickets.text import one_line
 
 
@@ -96,7 +97,7 @@ def create_ticket(
         article = None
         if message.has_content:
             article = write_article(ticket, actor=actor, message=message.but(subject=title))
-            if article.time_accounted:
+            if entry_for_article(ticket, article, actor):
                 ticket.time_accounted = article.time_accounted
                 ticket.save(update_fields=["time_accounted"])
         sla.recompute(ticket, event=sla.CREATED)

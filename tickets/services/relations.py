@@ -9,6 +9,7 @@ from tickets.errors import InvalidChange
 from tickets.models import Article, State, StateType, Tag, Ticket, TicketLink, TicketMerge
 from tickets.services import sla
 from tickets.services._base import bump, load_for_change, lock_row, record, refresh
+from tickets.services.time import move_entries
 
 
 def tag_objects(names) -> list[Tag]:
@@ -122,6 +123,7 @@ def merge(*, source: Ticket, target: Ticket, actor, expected_version: int | None
             raise InvalidChange(f"Ticket {src.number} is already merged.")
         if dst.state.type == StateType.MERGED:
             raise InvalidChange(f"Ticket {dst.number} is merged itself; merge into {dst.merged_into}.")
+        move_entries(src, dst)  # the time entries go with the time (and their articles)
         moved = Article.objects.filter(ticket=src).update(ticket=dst)
         dst.time_accounted += src.time_accounted
         bump(dst, "time_accounted")

@@ -178,7 +178,15 @@ def merge(request, ticket, data):
 
 @action(f.TimeForm)
 def account_time(request, ticket, data):
-    services.account_time(ticket=ticket, actor=request.user, minutes=data["minutes"], expected_version=_v(data))
+    services.add_time_entry(
+        ticket=ticket,
+        actor=request.user,
+        minutes=data["minutes"],
+        worked_on=data["worked_on"],
+        billable=data["billable"],
+        note=data["note"],
+        expected_version=_v(data),
+    )
     return _("Time accounted.")
 
 

@@ -83,8 +83,6 @@ def zoom_context(request, ticket, initial: dict | None = None) -> dict:
         forms["move"] = f.MoveForm(**kw)
     if can["priority"]:
         forms["priority"] = f.PriorityForm(**kw)
-    if can["note"]:
-        forms["time"] = f.TimeForm(**kw)
     return {
         "ticket": ticket,
         "can": can,
@@ -102,6 +100,10 @@ def zoom_context(request, ticket, initial: dict | None = None) -> dict:
         "can_invite_customer": may_be_invited(ticket.customer),
         "customer_undeliverable": undeliverable_mark(ticket.customer),
         "sla": sla_panel(ticket),
+        # The Time section: the entries (one query), the locked period, the form for a new entry.
+        "time_entries": queries.time_entries(ticket, user),
+        "time_lock": queries.time_lock(ticket),
+        "time_form": f.TimeForm(**kw) if can["note"] else None,
     }
 
 
