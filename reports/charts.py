@@ -21,6 +21,7 @@ LEFT, RIGHT, TOP = 76, 16, 16
 PLOT_BOTTOM = 250  # the x axis; labels and the legend below it
 # Okabe-Ito: told apart by colour-blind readers too.
 COLOURS = ("#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9", "#7f7f00", "#000000")
+HOUR_STEPS = (1, 2, 3, 4, 6, 8, 12, 24)
 TEXT_COLOUR, GRID_COLOUR, AXIS_COLOUR = "#212529", "#dee2e6", "#6c757d"
 
 
@@ -52,7 +53,9 @@ def ticks(low: float, high: float, kind: str, count: int = 5) -> list[float]:
         high = low + 1
     span = high - low
     if kind == MINUTES and span > 120:
-        step = nice_step(span / count / 60) * 60
+        hours = span / count / 60
+        step = next((h for h in HOUR_STEPS if h >= hours), None) or nice_step(hours / 24) * 24
+        step *= 60
     else:
         step = nice_step(span / count)
         if all(float(v).is_integer() for v in (low, high)) and step < 1:
