@@ -59,6 +59,7 @@ def main() -> None:
     customer_pages.append(("customer-faq", "/customer/faq/"))
     customer_pages.append(("customer-faq-article", "/customer/faq/a/vpn-keeps-disconnecting/"))
     admin_pages = [("admin-tickets", "/admin/tickets/ticket/")]
+    admin_pages.append(("reports-builder", "/agent/reports/builder/?metric=count&by=day&then=queue&period=last_30"))
     shots = [("agent", agent_pages), ("customer", customer_pages), ("admin", admin_pages)]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
