@@ -208,3 +208,18 @@ def test_a_schedule_claimed_by_another_worker_is_skipped_not_sent_twice(reporter
     with at(MONDAY_7):
         assert delivery.send_due() == 1
     assert len(mail.outbox) == 1
+
+
+def test_each_recipient_reads_the_mail_in_their_language(reporter_client, saved, reporter, other_reporter):
+    other_reporter.language = "pl"
+    other_reporter.save(update_fields=["language"])
+    with at(WEDNESDAY):
+        schedule(reporter_client, saved, recipients=[reporter.pk, other_reporter.pk])
+    mail.outbox.clear()
+    with at(MONDAY_7):
+        send_scheduled_reports()
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[reporter.email].startswith("Report: Volume (11/23/2026")
+    assert subjects[other_reporter.email].startswith("Raport: Volume (23-11-2026")
+    polish = next(m for m in mail.outbox if m.to == [other_reporter.email])
+    assert "Raport „Volume” jest w załączniku." in polish.body
