@@ -26,7 +26,7 @@ from reports.access import may_view_reports
 from reports.forms import describe
 from reports.models import ReportSchedule
 from reports.periods import previous_period, viewer_zone
-from reports.saved import next_run
+from reports.saved import next_run, visible_saved
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +77,13 @@ def mail_report(schedule: ReportSchedule, recipient: User, now: datetime) -> Non
         table.title = report.name
         table.filters = table.filters or describe(spec.filters)
         content, content_type, name = exports.export(table, schedule.format)
+        # The link only for a recipient who may open the saved report (a private one is its owner's).
+        link = visible_saved(recipient).filter(pk=report.pk).exists()
         context = {
             "report": report,
             "start": start,
             "end": end,
-            "report_url": settings.HELPDESK_BASE_URL + reverse("reports:saved", args=[report.pk]),
+            "report_url": settings.HELPDESK_BASE_URL + reverse("reports:saved", args=[report.pk]) if link else "",
         }
         subject = " ".join(render_to_string("emails/scheduled_report_subject.txt", context).split())
         text = render_to_string("emails/scheduled_report.txt", context)

@@ -57,6 +57,7 @@ def test_xlsx_keeps_numbers_and_dates_typed_and_never_stores_a_formula():
 
 
 @pytest.mark.django_db
+@pytest.mark.smoke
 def test_builder_exports_parse_back_to_the_previewed_numbers(reporter_client, november):
     url = reverse("reports:builder")
     page = reporter_client.get(url, COUNT_BY_QUEUE)

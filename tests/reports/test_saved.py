@@ -32,6 +32,7 @@ def colleague_reporter(queue):
     return user
 
 
+@pytest.mark.smoke
 def test_saving_from_the_builder_keeps_the_spec_and_opens_the_saved_report(reporter_client, reporter, november):
     response = save(reporter_client)
     report = SavedReport.objects.get()

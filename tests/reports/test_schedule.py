@@ -98,6 +98,7 @@ def test_only_agents_who_may_see_reports_can_be_recipients(reporter_client, save
     assert f'value="{agent.pk}"' not in recipients and "rex@support.example.com" in recipients
 
 
+@pytest.mark.smoke
 def test_a_due_report_is_mailed_once_to_each_recipient_as_they_see_it(
     reporter_client, saved, reporter, other_reporter, last_week
 ):
@@ -223,3 +224,17 @@ def test_each_recipient_reads_the_mail_in_their_language(reporter_client, saved,
     assert subjects[other_reporter.email].startswith("Raport: Volume (23-11-2026")
     polish = next(m for m in mail.outbox if m.to == [other_reporter.email])
     assert "Raport „Volume” jest w załączniku." in polish.body
+
+
+def test_the_mail_links_the_saved_report_only_for_those_who_may_open_it(client, reporter, other_reporter):
+    client.force_login(reporter)
+    client.post(reverse("reports:save"), {**COUNT_BY_QUEUE, "name": "Mine", "visibility": "private", "group": ""})
+    report = SavedReport.objects.get()
+    with at(WEDNESDAY):
+        schedule(client, report, recipients=[reporter.pk, other_reporter.pk])
+    mail.outbox.clear()
+    with at(MONDAY_7):
+        send_scheduled_reports()
+    link = reverse("reports:saved", args=[report.pk])
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert link in bodies[reporter.email] and link not in bodies[other_reporter.email]

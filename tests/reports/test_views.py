@@ -41,6 +41,7 @@ def cells(html: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
 
 
+@pytest.mark.smoke
 def test_agent_without_the_reports_right_gets_a_403_page_and_no_menu_entry(client, agent, by_queue_report):
     client.force_login(agent)
     for url in (reverse("reports:index"), reverse("reports:builder"), reverse("reports:report", args=["by-queue"])):
@@ -69,6 +70,7 @@ def test_administrator_sees_reports_without_a_grant(client, admin_user, by_queue
     assert client.get(reverse("reports:index")).status_code == 200
 
 
+@pytest.mark.smoke
 def test_builtin_report_shows_chart_and_table_of_the_tickets_the_viewer_may_see(
     reporter_client, november, by_queue_report
 ):
@@ -129,6 +131,7 @@ def test_unknown_report_is_a_404(reporter_client):
     assert reporter_client.get(reverse("reports:report", args=["nothing-here"])).status_code == 404
 
 
+@pytest.mark.smoke
 def test_builder_previews_count_by_queue_with_chart_and_table(reporter_client, november):
     response = reporter_client.get(reverse("reports:builder"), COUNT_BY_QUEUE)
     html = response.content.decode()
