@@ -40,9 +40,9 @@ class FilterForm(forms.Form):
     agent = NamedMultipleChoice(label=_lazy("Agents"), queryset=None, required=False)
     company = NamedMultipleChoice(label=_lazy("Companies"), queryset=None, required=False)
 
-    def __init__(self, data=None, *, viewer: User, **kwargs):
+    def __init__(self, data=None, *, viewer: User, first_visit: dict | None = None, **kwargs):
         if data is None or not any(k in data for k in self.base_fields):
-            data = self.defaults()  # a first visit: the defaults, not "nothing chosen"
+            data = first_visit or self.defaults()  # a first visit: the defaults, not "nothing chosen"
         super().__init__(data, **kwargs)
         self.viewer = viewer
         self.zone = viewer_zone(viewer)

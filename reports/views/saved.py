@@ -1,5 +1,6 @@
 """A saved report: opened by everyone it is shared with (read-only), changed, scheduled or deleted by its owner."""
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reports import builder as engine
 from reports import saved
-from reports.forms import ScheduleForm, describe, spec_query
+from reports.forms import FilterForm, ScheduleForm, spec_query
 from reports.models import ReportSchedule
 from reports.views.base import reports_required, table_response
 
@@ -20,14 +21,18 @@ from reports.views.base import reports_required, table_response
 def detail(request, pk: int):
     report = saved.get_saved_for_viewer(request.user, pk)
     spec = saved.spec_for_viewer(report, request.user)
+    # The saved filters, which the viewer may narrow or widen here (GET parameters) without changing the report.
+    form = FilterForm(request.GET, viewer=request.user, first_visit=spec_query(spec, report.period))
     table, error = None, ""
-    try:
-        table = engine.run(spec, request.user)
-        table.title = report.name
-        table.filters = table.filters or describe(spec.filters)
-    except ValueError:
-        error = _("This report cannot be computed any more; its owner may change it in the builder.")
+    if form.is_valid():
+        try:
+            table = engine.run(replace(spec, filters=form.filters()), request.user)
+            table.title = report.name
+            table.filters = table.filters or form.describe()
+        except ValueError:
+            error = _("This report cannot be computed any more; its owner may change it in the builder.")
     ctx = {
+        "form": form,
         "report": report,
         "error": error,
         "is_owner": report.owner_id == request.user.pk,

@@ -132,3 +132,21 @@ def test_the_owner_deletes_the_report(reporter_client):
     response = reporter_client.post(reverse("reports:delete", args=[report.pk]))
     assert response.status_code == 302 and not SavedReport.objects.exists()
     assert reporter_client.get(reverse("reports:delete", args=[report.pk])).status_code in (404, 405)
+
+
+def test_the_saved_report_page_has_the_filters_which_narrow_it_without_changing_it(
+    client, admin_user, november, other_queue
+):
+    client.force_login(admin_user)
+    save(client, visibility="all")
+    report = SavedReport.objects.get()
+    url = reverse("reports:saved", args=[report.pk])
+    page = client.get(url).content.decode()
+    assert 'name="start" value="2026-11-01"' in page  # the saved filters, shown
+    assert "<td>1st level</td>" in page and "<td>2nd level</td>" in page
+    narrowed = client.get(url, {"start": "2026-11-01", "end": "2026-11-30", "queue": other_queue.pk})
+    html = narrowed.content.decode()
+    assert "<td>2nd level</td>" in html and "<td>1st level</td>" not in html
+    assert "queue=" in narrowed.context["exports"]["csv"]  # the export follows what is shown
+    report.refresh_from_db()
+    assert report.spec["filters"]["queue_ids"] == []
