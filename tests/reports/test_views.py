@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports import builder
@@ -160,3 +162,20 @@ def test_index_runs_a_constant_number_of_queries(reporter_client, reporter, djan
     with django_assert_max_num_queries(12):
         response = reporter_client.get(reverse("reports:index"))
     assert response.content.decode().count('href="/agent/reports/saved/') == 5
+
+
+def test_report_pages_run_the_same_queries_whatever_the_number_of_tickets(
+    reporter_client, admin_user, queue, by_queue_report
+):
+    def queries(url, params) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert reporter_client.get(url, params).status_code == 200
+        return len(captured)
+
+    pages = [(reverse("reports:builder"), COUNT_BY_QUEUE), (reverse("reports:report", args=["by-queue"]), NOVEMBER)]
+    make_ticket(admin_user, queue, datetime(2026, 11, 3, 9, tzinfo=ZoneInfo("UTC")))
+    [queries(url, params) for url, params in pages]  # the session's first request does a little more
+    few = [queries(url, params) for url, params in pages]
+    for day in range(4, 24):
+        make_ticket(admin_user, queue, datetime(2026, 11, day, 9, tzinfo=ZoneInfo("UTC")))
+    assert [queries(url, params) for url, params in pages] == few
