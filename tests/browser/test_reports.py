@@ -54,7 +54,6 @@ def test_manager_builds_previews_saves_and_downloads_a_report(page, manager, rec
     page.click("button:has-text('Preview')")
     chart = page.wait_for_selector("svg.report-chart")
     assert chart.is_visible() and chart.bounding_box()["height"] > 150
-    assert page.locator("svg.report-chart polyline").count() >= 2  # one line per queue
     assert "Sales" in page.inner_text(".report-table")
     screenshot(page, "reports-builder")
 

@@ -64,7 +64,7 @@ def test_the_saved_report_is_computed_as_the_viewer_sees_it(client, reporter, ad
     client.force_login(reporter)
     response = client.get(reverse("reports:saved", args=[report.pk]), {"export": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows == [["Queue", "Number of tickets"], ["1st level", "2"]]  # not the admin's other queue
+    assert rows[1:] == [["1st level", "2"]]  # not the admin's other queue
 
 
 def test_a_private_report_is_a_404_for_anyone_else(reporter_client, colleague_reporter, admin_user):
