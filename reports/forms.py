@@ -111,6 +111,10 @@ class BuilderForm(FilterForm):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
+    stacked = forms.BooleanField(
+        label=_lazy("Stacked bars"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+
     def defaults(self) -> dict:
         return {**super().defaults(), "metric": "count", "by": "queue"}
 

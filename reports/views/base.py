@@ -43,7 +43,7 @@ def export_links(request) -> dict[str, str]:
     return links
 
 
-def table_response(request, table, template: str, ctx: dict):
+def table_response(request, table, template: str, ctx: dict, *, stacked: bool = False):
     """The page showing `table` (chart beside its table), or its export when ?export= asks for one."""
     fmt = request.GET.get("export")
     if table is not None and fmt in exports.RENDERERS:
@@ -58,5 +58,6 @@ def table_response(request, table, template: str, ctx: dict):
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    ctx = {"table": table, "chart": charts.render(table) if table else "", "exports": export_links(request), **ctx}
+    chart = charts.render(table, stacked=stacked) if table else ""
+    ctx = {"table": table, "chart": chart, "exports": export_links(request), **ctx}
     return render(request, template, ctx)

@@ -26,7 +26,8 @@ def builder(request):
     editing = saved.owned_or_none(request.user, request.GET.get("saved"))
     save_form = SaveForm(owner=request.user, instance=editing)
     ctx = {"form": form, "error": error, "save_form": save_form, "editing": editing, "carry": carried(form)}
-    return table_response(request, table, "agent/reports/builder.html", ctx)
+    stacked = form.is_valid() and form.cleaned_data["stacked"]
+    return table_response(request, table, "agent/reports/builder.html", ctx, stacked=stacked)
 
 
 @reports_required

@@ -179,3 +179,16 @@ def test_report_pages_run_the_same_queries_whatever_the_number_of_tickets(
     for day in range(4, 24):
         make_ticket(admin_user, queue, datetime(2026, 11, day, 9, tzinfo=ZoneInfo("UTC")))
     assert [queries(url, params) for url, params in pages] == few
+
+
+def test_two_dimensions_are_grouped_bars_or_stacked_on_request(client, admin_user, november):
+    client.force_login(admin_user)
+    by_state_and_queue = {**COUNT_BY_QUEUE, "by": "state", "then": "queue"}
+    grouped = client.get(reverse("reports:builder"), by_state_and_queue).context["chart"]
+    stacked = client.get(reverse("reports:builder"), {**by_state_and_queue, "stacked": "on"}).context["chart"]
+    # One state ("new"), two queues: two bars side by side, or one on the other (same x).
+    xs = [
+        re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="[^"]+"><title>', c)
+        for c in (grouped, stacked)
+    ]
+    assert len(set(xs[0])) == 2 and len(xs[1]) == 2 and len(set(xs[1])) == 1
