@@ -25,6 +25,7 @@ urlpatterns = [
     path("faq/", include("faq.urls_public")),
     path("customer/faq/", include("faq.urls_customer")),
     path("agent/faq/", include("faq.urls_agent")),
+    path("agent/reports/", include("reports.urls")),
     path("agent/", include("tickets.urls_agent")),
     path("customer/", include("tickets.urls_customer")),
     path("", RedirectView.as_view(url="/customer/", permanent=False)),

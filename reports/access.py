@@ -4,7 +4,7 @@ tickets the viewer may see (tickets.permissions.tickets_for)."""
 
 from accounts.models import Permission, User
 from tickets.errors import PermissionDenied
-from tickets.permissions import grants
+from tickets.permissions import agents_holding, grants
 
 REPORTS = Permission.REPORTS
 
@@ -18,3 +18,8 @@ def may_view_reports(user: User) -> bool:
 def require_reports(user: User) -> None:
     if not may_view_reports(user):
         raise PermissionDenied("You may not see reports.")
+
+
+def report_viewers():
+    """Every agent who may see reports (the recipients a schedule may choose), as may_view_reports answers."""
+    return agents_holding(REPORTS)

@@ -75,6 +75,7 @@ def main() -> None:
     customer_pages.append(("customer-faq", "/customer/faq/"))
     customer_pages.append(("customer-faq-article", "/customer/faq/a/vpn-keeps-disconnecting/"))
     admin_pages = [("admin-tickets", "/admin/tickets/ticket/")]
+    admin_pages.append(("reports-builder", "/agent/reports/builder/?metric=count&by=day&then=queue&period=last_30"))
     shots = [("agent", agent_pages), ("customer", customer_pages), ("admin", admin_pages)]
     if len(sys.argv) > 1:  # only the named screenshots
         shots = [(user, [p for p in pages if p[0] in sys.argv[1:]]) for user, pages in shots]

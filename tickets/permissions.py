@@ -299,6 +299,15 @@ def agents_with(perm: str, queue: Queue) -> QuerySet[User]:
     return User.agents.filter(is_active=True).filter(Q(is_superuser=True) | held)
 
 
+def agents_holding(perm: str) -> QuerySet[User]:
+    """The active agents holding `perm` on any group (directly or through a role), and administrators: e.g. who
+    may see reports (reports.access), where the right is not tied to one queue."""
+    rows = GroupGrant.objects.filter(permission=perm)
+    members = User.roles.through.objects.filter(role_id__in=rows.filter(role__isnull=False).values("role_id"))
+    held = Q(pk__in=rows.filter(user__isnull=False).values("user_id")) | Q(pk__in=members.values("user_id"))
+    return User.agents.filter(is_active=True).filter(Q(is_superuser=True) | held)
+
+
 def may_follow_up_by_mail(ticket: Ticket, address: str, user: User | None) -> bool:
     """May mail from `address` (the sender's account `user`, if known) thread into `ticket`?
 

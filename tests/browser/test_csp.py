@@ -162,3 +162,21 @@ def test_admin_pages_and_their_scripts_run_under_the_policy(page, violations, re
 
     assert violations == []
     assert remote_requests == []
+
+
+def test_reports_pages_run_under_the_policy(page, violations, remote_requests, admin_user, ticket):
+    log_in(page, "/agent/login/", admin_user)
+    page.goto("/agent/reports/")
+    page.click("text=Report builder")
+    page.select_option("#id_by", "state")
+    page.click("button:has-text('Preview')")
+    page.wait_for_selector("svg.report-chart")
+    page.fill("#id_name", "States")
+    page.click("button:has-text('Save report')")
+    page.wait_for_selector("h2.report-title")
+    page.click("text=Mail it regularly")
+    page.wait_for_selector("#schedule-form")
+    assert_policy_enforced(page, violations)
+
+    assert violations == []
+    assert remote_requests == []
