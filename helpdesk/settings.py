@@ -192,6 +192,8 @@ CELERY_BEAT_SCHEDULE["mail-reminders"] = {"task": "mailgateway.tasks.send_due_re
 CELERY_BEAT_SCHEDULE["tickets-unlock"] = {"task": "tickets.tasks.release_expired_locks", "schedule": 300.0}
 # Pending auto-close states close their tickets when the pending time comes.
 CELERY_BEAT_SCHEDULE["tickets-auto-close"] = {"task": "tickets.tasks.close_due_pending", "schedule": 60.0}
+# The escalation sweep: SLA warnings and breaches whose moment has come are marked and told, once.
+CELERY_BEAT_SCHEDULE["tickets-escalation"] = {"task": "tickets.tasks.escalate_due_tickets", "schedule": 60.0}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -36,6 +36,8 @@ TICKET_MERGED = "ticket_merged"
 TIME_ACCOUNTED = "time_accounted"
 FIELD_CHANGED = "field_changed"
 TICKET_RATED = "ticket_rated"
+SLA_WARNING = "sla_warning"  # data: clock, due (the escalation sweep)
+SLA_BREACHED = "sla_breached"
 
 ALL = "*"
 

@@ -146,10 +146,17 @@ def _timeline(ticket: Ticket, now: datetime, event: str) -> list[TicketClockSegm
     return segments
 
 
-def _clocks(ticket: Ticket, sla: SLA, segments: list[TicketClockSegment], now: datetime) -> Clocks:
+def clocks_for(
+    ticket: Ticket,
+    sla: SLA,
+    segments: list[TicketClockSegment],
+    now: datetime,
+    calendar: BusinessCalendar | None = None,
+) -> Clocks:
+    """The ticket's Clocks from its timeline (`calendar`: the SLA's, when the caller has it already)."""
     stopped = tuple((s.started, s.ended or now) for s in segments if s.clock != Clock.RUNNING)
     return Clocks(
-        calendar=calendar_for(queue=ticket.queue, sla=sla),
+        calendar=calendar or calendar_for(queue=ticket.queue, sla=sla),
         stopped=stopped,
         running_now=ticket.state.clock == Clock.RUNNING,
         now=now,
@@ -181,34 +188,61 @@ def recompute(ticket: Ticket, *, event: str, now: datetime | None = None) -> Non
     ticket.save(update_fields=SLA_FIELDS)
 
 
+@dataclass(frozen=True)
+class Moments:
+    """One clock of a ticket: when it is due, when its warning comes, whether it counts now."""
+
+    due: datetime
+    warn: datetime | None  # None when the clock does not count (met, or the clocks are not running)
+
+    @property
+    def counts(self) -> bool:
+        return self.warn is not None
+
+
+def clock_moments(ticket: Ticket, clocks: Clocks) -> dict[str, Moments]:
+    """Each clock the ticket's SLA sets (by name, in CLOCKS order): its due time and warning moment."""
+    sla = ticket.sla
+    created = ticket.created or clocks.now
+    targets = {
+        "first_response": (sla.first_response_minutes, created, ticket.first_response_at is not None),
+        "update": (sla.update_minutes, ticket.update_clock_from or created, False),
+        "solution": (sla.solution_minutes, created, False),
+    }
+    moments = {}
+    for name, (minutes, start, met) in targets.items():
+        if minutes is None:
+            continue
+        counts = not met and clocks.running_now
+        warn = clocks.reach(start, math.ceil(minutes * sla.warning_percent / 100)) if counts else None
+        moments[name] = Moments(due=clocks.reach(start, minutes), warn=warn)
+    return moments
+
+
+def next_check(ticket: Ticket, moments: dict[str, Moments]) -> datetime | None:
+    """The next warning or breach still to be marked: the ticket's sla_check_at."""
+    checks = []
+    for name, moment in moments.items():
+        if not moment.counts:
+            continue
+        if getattr(ticket, f"{name}_warned_at") is None:
+            checks.append(moment.warn)
+        elif getattr(ticket, f"{name}_breached_at") is None:
+            checks.append(moment.due)
+    return min(checks, default=None)
+
+
 def _set_due_times(ticket: Ticket, segments: list[TicketClockSegment], now: datetime) -> None:
     sla = ticket.sla
     ticket.first_response_due = ticket.update_due = ticket.solution_due = None
     ticket.escalation_at = ticket.sla_check_at = None
     if sla is None:
         return
-    clocks = _clocks(ticket, sla, segments, now)
-    created = ticket.created or now
-    targets = {
-        "first_response": (sla.first_response_minutes, created, ticket.first_response_at is not None),
-        "update": (sla.update_minutes, ticket.update_clock_from or created, False),
-        "solution": (sla.solution_minutes, created, False),
-    }
-    dues, checks = [], []
-    for name, (minutes, start, met) in targets.items():
-        if minutes is None:
-            continue
-        due = clocks.reach(start, minutes)
-        setattr(ticket, f"{name}_due", due)
-        if met or not clocks.running_now:
-            continue
-        dues.append(due)
-        if getattr(ticket, f"{name}_warned_at") is None:
-            checks.append(clocks.reach(start, math.ceil(minutes * sla.warning_percent / 100)))
-        elif getattr(ticket, f"{name}_breached_at") is None:
-            checks.append(due)
-    ticket.escalation_at = min(dues, default=None)
-    ticket.sla_check_at = min(checks, default=None)
+    moments = clock_moments(ticket, clocks_for(ticket, sla, segments, now))
+    for name, moment in moments.items():
+        setattr(ticket, f"{name}_due", moment.due)
+    ticket.escalation_at = min((m.due for m in moments.values() if m.counts), default=None)
+    ticket.sla_check_at = next_check(ticket, moments)
 
 
 def recompute_batch(*, sla_id: int | None, after_pk: int, size: int) -> int | None:
