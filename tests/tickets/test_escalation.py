@@ -150,6 +150,22 @@ def test_a_breach_found_before_its_warning_was_told_sends_the_breach_only(owned,
     assert len(told()) == 2
 
 
+def test_crossings_found_together_are_one_mail_per_person_naming_each_clock(owned, agent, manager):
+    mail.outbox.clear()
+    sweep_at(minutes(400))  # first response and update breached, solution in warning: nothing told before
+    assert told() == [(BREACH, agent.email), (BREACH, manager.email)]
+    to_owner, to_manager = mail.outbox
+    assert to_owner.subject == f"[Ticket#{owned.number}] SLA breached (first response, update): Printer on fire"
+    assert to_owner.body.splitlines()[:3] == [
+        f"Ticket {owned.number} has breached its SLA (first response): it was due at 2026-03-02 11:00 (UTC).",
+        f"Ticket {owned.number} has breached its SLA (update): it was due at 2026-03-02 12:00 (UTC).",
+        f"Ticket {owned.number} is close to its SLA target (solution): it is due at 2026-03-02 18:00 (UTC).",
+    ]
+    assert "(solution)" not in to_manager.body  # the contacts hear of the breaches only
+    assert "(first response)" in to_manager.body and "(update)" in to_manager.body
+    assert TicketHistory.objects.filter(ticket=owned, event__startswith="sla_").count() == 3
+
+
 def test_the_escalation_contacts_hear_of_the_breach_only(owned, agent, manager):
     sweep_at(minutes(48))
     assert told() == [(WARNING, agent.email)]

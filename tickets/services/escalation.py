@@ -103,15 +103,19 @@ class Lookups:
         for row in rows.select_related("user").order_by("user_id"):
             self.contacts[row.queue_id].append(row.user)
 
-    def told(self, crossing: Crossing) -> list[User]:
-        """Who hears of a crossing: the owner, else the queue's agents; at a breach the contacts too."""
-        ticket = crossing.ticket
+    def told(self, ticket: Ticket, crossings: list[Crossing]) -> dict[User, list[Crossing]]:
+        """Who hears of a ticket's crossings, and of which: the owner, else the queue's agents, of
+        each; the escalation contacts of the breaches. One person (by address) is told once."""
         readers = self.readers[ticket.queue_id]
         owner = readers.get(ticket.owner_id) if ticket.owner_id else None
-        people = [owner] if owner is not None and owner.email else [a for a in readers.values() if a.email]
-        if crossing.kind == BREACH:
-            people += self.contacts[ticket.queue_id]
-        return list({person.email.lower(): person for person in people}.values())
+        agents = [owner] if owner is not None and owner.email else [a for a in readers.values() if a.email]
+        breaches = [c for c in crossings if c.kind == BREACH]
+        people: dict[str, tuple[User, list[Crossing]]] = {}
+        for group, heard in ((agents, crossings), (self.contacts[ticket.queue_id], breaches)):
+            for person in group if heard else ():
+                known = people.setdefault(person.email.lower(), (person, []))[1]
+                known += [c for c in heard if c not in known]
+        return dict(people.values())
 
 
 def sweep(*, now: datetime | None = None, size: int = BATCH) -> Swept:
@@ -177,13 +181,20 @@ def _mark(ticket: Ticket, segments: list, now: datetime, lookups: Lookups) -> li
 
 
 def _notify(crossings: list[Crossing], lookups: Lookups) -> int:
-    """One mail per person told of a crossing, in their language and time zone, stored in the outbox."""
-    messages, rendered = [], {}
+    """One mail per ticket and person told, in their language and time zone, stored in the outbox.
+
+    A breach mail when any of what the person hears of is a breach, else a warning mail.
+    """
+    by_ticket: dict[int, list[Crossing]] = defaultdict(list)
     for crossing in crossings:
-        for person in lookups.told(crossing):
-            key = (crossing.ticket.pk, crossing.clock, crossing.kind, person.language, person.timezone)
+        by_ticket[crossing.ticket.pk].append(crossing)
+    messages, rendered = [], {}
+    for told in by_ticket.values():
+        for person, heard in lookups.told(told[0].ticket, told).items():
+            kind = BREACH if any(c.kind == BREACH for c in heard) else WARNING
+            key = (told[0].ticket.pk, tuple((c.clock, c.kind) for c in heard), person.language, person.timezone)
             if key not in rendered:
-                rendered[key] = _render(crossing, person)
+                rendered[key] = _render(kind, heard, person)
             subject, text, html = rendered[key]
             message = EmailMultiAlternatives(
                 subject=subject,
@@ -195,7 +206,7 @@ def _notify(crossings: list[Crossing], lookups: Lookups) -> int:
                     "X-Loop": settings.HELPDESK_MAIL_LOOP_ID,
                     "Precedence": "bulk",
                     "X-Auto-Response-Suppress": "All",
-                    KIND_HEADER: f"escalation_{crossing.kind}",
+                    KIND_HEADER: f"escalation_{kind}",
                 },
             )
             message.attach_alternative(html, "text/html")
@@ -212,21 +223,23 @@ def _zone(person: User):
         return ZoneInfo(settings.TIME_ZONE)
 
 
-def _render(crossing: Crossing, person: User) -> tuple[str, str, str]:
-    ticket = crossing.ticket
+def _render(kind: str, crossings: list[Crossing], person: User) -> tuple[str, str, str]:
+    """The mail of `kind` about one ticket's `crossings` (each a line), for `person`."""
+    ticket = crossings[0].ticket
     language = person.language or settings.LANGUAGE_CODE
     zone = _zone(person)
-    with translation.override(language), timezone.override(zone):  # the template shows `due` in `zone`
+    with translation.override(language), timezone.override(zone):  # the templates show due times in `zone`
+        lines = [{"breach": c.kind == BREACH, "clock": CLOCK_NAMES[c.clock], "due": c.due} for c in crossings]
         context = {
             "ticket": ticket,
             "language": language,
-            "clock": CLOCK_NAMES[crossing.clock],
-            "due": crossing.due,
+            "clock": ", ".join(str(line["clock"]) for line in lines if line["breach"] == (kind == BREACH)),
+            "lines": lines,
             "zone": zone.key,
             "sla": ticket.sla,
             "ticket_url": settings.HELPDESK_BASE_URL + reverse("agent:ticket", args=[ticket.pk]),
         }
-        name = f"emails/escalation_{crossing.kind}"
+        name = f"emails/escalation_{kind}"
         subject = render_to_string(f"{name}_subject.txt", context)
         text = render_to_string(f"{name}.txt", context)
         html = render_to_string(f"{name}.html", context)
