@@ -12,7 +12,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Permission
+from accounts.models import GroupGrant, Permission
 from mailgateway.models import OutgoingMail
 from mailgateway.outbox import KIND_HEADER
 from tests.factories import AgentFactory, TicketFactory, grant, state
@@ -185,9 +185,7 @@ def test_without_an_owner_the_queues_agents_are_told(
     assert outsider_agent.email not in [to for _kind, to in told()]
 
 
-def test_an_owner_who_no_longer_sees_the_queue_is_replaced_by_the_queues_agents(
-    gold, agent, second_agent, queue, customer, other_queue
-):
+def test_an_inactive_owner_is_replaced_by_the_queues_agents(gold, agent, second_agent, queue, customer):
     leaver = AgentFactory(username="leo")
     grant(leaver, queue, Permission.RW)
     ticket = opened(agent, queue, customer, owner=leaver)
@@ -196,6 +194,16 @@ def test_an_owner_who_no_longer_sees_the_queue_is_replaced_by_the_queues_agents(
     sweep_at(minutes(48))
     assert sorted(to for _kind, to in told()) == sorted([agent.email, second_agent.email])
     assert fresh(ticket).first_response_warned_at == minutes(48)
+
+
+def test_an_owner_who_no_longer_sees_the_queue_is_not_told_of_it(gold, agent, queue, customer, manager):
+    mover = AgentFactory(username="max")
+    grant(mover, queue, Permission.RW)
+    ticket = opened(agent, queue, customer, owner=mover)
+    GroupGrant.objects.filter(user=mover).delete()
+    sweep_at(minutes(60))
+    assert told() == [(BREACH, manager.email)]
+    assert fresh(ticket).first_response_breached_at == minutes(60)
 
 
 def test_a_paused_clock_is_not_escalated(owned, agent):

@@ -4,9 +4,9 @@ A ticket's `sla_check_at` is its next warning or breach (tickets/services/sla.py
 sweep reads only the tickets whose moment has come, through the partial index on that column, and
 never scans the open tickets. For each clock of such a ticket whose warning (the SLA's warning
 share of the clock's business time) or due time has passed, it sets the clock's `*_warned_at` /
-`*_breached_at` mark, writes a history row, publishes an event and mails: the owner (or, when the
-owner is missing, inactive or no longer sees the queue, the queue's agents) at warning and at
-breach, and the queue's escalation contacts at breach. A breach found before its warning was told
+`*_breached_at` mark, writes a history row, publishes an event and mails: the owner (or, with no
+active owner, the queue's agents) at warning and at breach, and the queue's escalation contacts at
+breach; what one sweep finds on a ticket is one mail per person. A breach found before its warning was told
 marks both and tells the breach only. Then `sla_check_at` moves on to the next coming event, or
 NULL.
 
@@ -104,11 +104,15 @@ class Lookups:
             self.contacts[row.queue_id].append(row.user)
 
     def told(self, ticket: Ticket, crossings: list[Crossing]) -> dict[User, list[Crossing]]:
-        """Who hears of a ticket's crossings, and of which: the owner, else the queue's agents, of
-        each; the escalation contacts of the breaches. One person (by address) is told once."""
+        """Who hears of a ticket's crossings, and of which: the owner (if they see the queue), or with
+        no active owner the queue's agents, of each; the escalation contacts of the breaches. One
+        person (by address) is told once."""
         readers = self.readers[ticket.queue_id]
-        owner = readers.get(ticket.owner_id) if ticket.owner_id else None
-        agents = [owner] if owner is not None and owner.email else [a for a in readers.values() if a.email]
+        if ticket.owner_id is not None and ticket.owner.is_active:
+            owner = readers.get(ticket.owner_id)  # an owner who lost the queue is not told of it
+            agents = [owner] if owner is not None and owner.email else []
+        else:
+            agents = [a for a in readers.values() if a.email]
         breaches = [c for c in crossings if c.kind == BREACH]
         people: dict[str, tuple[User, list[Crossing]]] = {}
         for group, heard in ((agents, crossings), (self.contacts[ticket.queue_id], breaches)):
@@ -137,7 +141,8 @@ def sweep_batch(*, now: datetime, size: int = BATCH, lookups: Lookups | None = N
         pks = list(due.values_list("pk", flat=True)[:size])
         if not pks:
             return Swept()
-        tickets = list(Ticket.objects.filter(pk__in=pks).select_related("queue", "state", "sla").order_by("pk"))
+        rows = Ticket.objects.filter(pk__in=pks).select_related("queue", "state", "sla", "owner")
+        tickets = list(rows.order_by("pk"))
         segments = defaultdict(list)
         for segment in TicketClockSegment.objects.filter(ticket_id__in=pks).order_by("ticket_id", "started", "id"):
             segments[segment.ticket_id].append(segment)
