@@ -34,10 +34,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from tickets import events, permissions
 from tickets.business_time import BusinessCalendar
-from tickets.calendars import calendar_for
 from tickets.models import Queue, Ticket, TicketClockSegment, TicketHistory
 from tickets.services._base import history_entry
-from tickets.services.sla import CLOCKS, clock_moments, clocks_for, next_check
+from tickets.services.sla import CLOCKS, calendar_of, clock_moments, clocks_for, next_check
 
 BATCH = 500
 WARNING, BREACH = "warning", "breach"
@@ -81,15 +80,9 @@ class Lookups:
     """What a sweep reads once per calendar or queue, not once per ticket."""
 
     def __init__(self):
-        self.calendars: dict[int | None, BusinessCalendar] = {}
+        self.calendars: dict[int | None, BusinessCalendar] = {}  # by calendar id (sla.calendar_of's cache)
         self.readers: dict[int, dict[int, User]] = {}  # queue id -> the agents who see it, by id
         self.contacts: dict[int, list[User]] = {}
-
-    def calendar(self, ticket: Ticket) -> BusinessCalendar:
-        key = ticket.sla.calendar_id or ticket.queue.calendar_id
-        if key not in self.calendars:
-            self.calendars[key] = calendar_for(queue=ticket.queue, sla=ticket.sla)
-        return self.calendars[key]
 
     def load_queues(self, queues: list[Queue]) -> None:
         """The agents who see each new queue and its escalation contacts (one query for the contacts)."""
@@ -166,7 +159,7 @@ def _mark(ticket: Ticket, segments: list, now: datetime, lookups: Lookups) -> li
     if ticket.sla is None:
         ticket.sla_check_at = None
         return []
-    clocks = clocks_for(ticket, ticket.sla, segments, now, calendar=lookups.calendar(ticket))
+    clocks = clocks_for(ticket, ticket.sla, segments, now, calendar=calendar_of(ticket, lookups.calendars))
     moments = clock_moments(ticket, clocks)
     crossings = []
     for clock, moment in moments.items():

@@ -169,10 +169,11 @@ def _clear(ticket: Ticket, *names: str) -> None:
         setattr(ticket, f"{name}_breached_at", None)
 
 
-def recompute(ticket: Ticket, *, event: str, now: datetime | None = None) -> None:
+def recompute(ticket: Ticket, *, event: str, now: datetime | None = None, calendars: dict | None = None) -> None:
     """Bring the ticket's timeline, SLA and due times up to date after `event`, and save them.
 
     Call it inside the service's transaction with the row locked (the services' `fresh`).
+    `calendars`: a cache of business calendars by calendar id, kept by a caller doing many tickets.
     """
     now = now or timezone.now()
     segments = _timeline(ticket, now, event)
@@ -184,7 +185,7 @@ def recompute(ticket: Ticket, *, event: str, now: datetime | None = None) -> Non
     if event in RESTARTING:
         ticket.update_clock_from = now
         _clear(ticket, "update")
-    _set_due_times(ticket, segments, now)
+    _set_due_times(ticket, segments, now, calendars)
     ticket.save(update_fields=SLA_FIELDS)
 
 
@@ -232,13 +233,25 @@ def next_check(ticket: Ticket, moments: dict[str, Moments]) -> datetime | None:
     return min(checks, default=None)
 
 
-def _set_due_times(ticket: Ticket, segments: list[TicketClockSegment], now: datetime) -> None:
+def calendar_of(ticket: Ticket, calendars: dict | None = None) -> BusinessCalendar:
+    """The calendar of the ticket's SLA (read once per calendar id when `calendars` caches them)."""
+    if calendars is None:
+        return calendar_for(queue=ticket.queue, sla=ticket.sla)
+    key = (ticket.sla.calendar_id if ticket.sla else None) or ticket.queue.calendar_id
+    if key not in calendars:
+        calendars[key] = calendar_for(queue=ticket.queue, sla=ticket.sla)
+    return calendars[key]
+
+
+def _set_due_times(
+    ticket: Ticket, segments: list[TicketClockSegment], now: datetime, calendars: dict | None = None
+) -> None:
     sla = ticket.sla
     ticket.first_response_due = ticket.update_due = ticket.solution_due = None
     ticket.escalation_at = ticket.sla_check_at = None
     if sla is None:
         return
-    moments = clock_moments(ticket, clocks_for(ticket, sla, segments, now))
+    moments = clock_moments(ticket, clocks_for(ticket, sla, segments, now, calendar_of(ticket, calendars)))
     for name, moment in moments.items():
         setattr(ticket, f"{name}_due", moment.due)
     ticket.escalation_at = min((m.due for m in moments.values() if m.counts), default=None)
@@ -256,9 +269,10 @@ def recompute_batch(*, sla_id: int | None, after_pk: int, size: int) -> int | No
     if sla_id is not None:
         tickets = tickets.filter(sla_id=sla_id)
     pks = list(tickets.filter(pk__gt=after_pk).order_by("pk").values_list("pk", flat=True)[:size])
+    calendars: dict = {}  # each calendar read once per batch
     for pk in pks:
         with transaction.atomic():
             Ticket.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
             fresh = Ticket.objects.select_related("queue", "state", "sla").get(pk=pk)
-            recompute(fresh, event=SLA_CHANGED)
+            recompute(fresh, event=SLA_CHANGED, calendars=calendars)
     return pks[-1] if pks else None
