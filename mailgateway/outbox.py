@@ -155,8 +155,12 @@ def _leave_out(mail: OutgoingMail, marked: dict[str, str]) -> None:
 def _problem(message: EmailMessage, headers: dict) -> str:
     if not message.recipients():
         return "No recipient address."
+    subject = message.subject or ""
+    if "\n" in subject or "\r" in subject:  # checked here: encoding a non-ASCII subject costs more than the rest
+        detail = f"Header values can't contain newlines (got {subject!r} for header 'Subject')"
+        return f"Cannot build the message: {detail}"[:2000]
     probe = EmailMultiAlternatives(
-        subject=message.subject, body="", from_email=message.from_email, to=message.to, cc=message.cc, headers=headers
+        subject="", body="", from_email=message.from_email, to=message.to, cc=message.cc, headers=headers
     )
     try:
         probe.message()  # refuses CR/LF in headers before anything is stored as sendable

@@ -80,3 +80,16 @@ def test_storing_messages_together_takes_the_same_statements_for_3_or_30():
     stored_for(30, counts)
     assert counts[0] == counts[1]
     assert OutgoingMail.objects.count() == 33
+
+
+def test_a_subject_with_a_line_break_fails_alone_with_the_reason(smtp, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        broken = notice(["a@example.com"], subject="Broken\nBcc: x@evil.example")
+        get_connection().send_messages([broken, notice(["b@example.com"])])
+    rows = OutgoingMail.objects.order_by("pk")
+    assert [m.status for m in rows] == ["failed", "sent"]
+    assert rows[0].last_error == (
+        "Cannot build the message: Header values can't contain newlines "
+        "(got 'Broken\\nBcc: x@evil.example' for header 'Subject')"
+    )
+    assert [m["To"] for m in smtp.parsed()] == ["b@example.com"]

@@ -142,7 +142,7 @@ def sweep_batch(*, now: datetime, size: int = BATCH, lookups: Lookups | None = N
         crossings = []
         for ticket in tickets:
             crossings += _mark(ticket, segments[ticket.pk], now, lookups)
-        Ticket.objects.bulk_update(tickets, MARK_FIELDS)
+        _save_marks(tickets, now)
         TicketHistory.objects.bulk_create(
             history_entry(c.ticket, None, EVENT[c.kind], c.clock, "", f"{timezone.localtime(c.due):%Y-%m-%d %H:%M %Z}")
             for c in crossings
@@ -176,6 +176,16 @@ def _mark(ticket: Ticket, segments: list, now: datetime, lookups: Lookups) -> li
             setattr(ticket, warned, now)
     ticket.sla_check_at = next_check(ticket, moments)
     return crossings
+
+
+def _save_marks(tickets: list[Ticket], now: datetime) -> None:
+    """A mark set by this sweep is `now`: one UPDATE per mark set, one for the tickets' next checks."""
+    for field in MARK_FIELDS:
+        if field != "sla_check_at":
+            pks = [t.pk for t in tickets if getattr(t, field) == now]
+            if pks:
+                Ticket.objects.filter(pk__in=pks).update(**{field: now})
+    Ticket.objects.bulk_update(tickets, ["sla_check_at"])
 
 
 def _notify(crossings: list[Crossing], lookups: Lookups) -> int:
