@@ -13,7 +13,8 @@ measures the same work). Measured, each once:
 * the recompute after a change of the "Bench due" SLA (its 10,000 open tickets at a million): the
   Celery task `tickets.tasks.recompute_sla_due_times` run inline, batch after batch;
 * one escalation sweep (`tickets.tasks.escalate_due_tickets`, notifications on): its first batch
-  alone, then the rest; wall time, SQL statements, tickets, marks and mails stored in the outbox.
+  alone, then the rest; wall time, SQL statements, tickets, marks and mails stored in the outbox;
+  a second run right after; then, the due tickets reset, the same sweep without its mail.
 
 Mail is stored in the outbox, not sent (the broker is in memory and nobody consumes it). Not part
 of the test suite. See bench/README.md.
@@ -223,7 +224,7 @@ def mails_stored() -> int:
     return OutgoingMail.objects.count()
 
 
-def measure(rows: list) -> None:
+def measure(rows: list, recompute: bool = True) -> None:
     from django.utils import timezone
 
     from tickets.models import SLA, Ticket
@@ -232,11 +233,12 @@ def measure(rows: list) -> None:
 
     due = SLA.objects.get(name=DUE_SLA)
     open_of_sla = Ticket.objects.open().filter(sla=due).count()
-    with measured(rows, f"recompute: SLA change, {open_of_sla:,} open tickets") as row:
-        last = 0
-        while last is not None:  # the task enqueues its next batch; here each batch runs inline, in order
-            last = recompute_sla_due_times(due.pk, last)
-        row.tickets = open_of_sla
+    if recompute:
+        with measured(rows, f"recompute: SLA change, {open_of_sla:,} open tickets") as row:
+            last = 0
+            while last is not None:  # the task enqueues its next batch; here each batch runs inline, in order
+                last = recompute_sla_due_times(due.pk, last)
+            row.tickets = open_of_sla
 
     now = timezone.now()
     before = mails_stored()
@@ -258,9 +260,19 @@ def measure(rows: list) -> None:
         rows[-2].mails + rows[-1].mails,
     )
     rows.append(total)
-    with measured(rows, "sweep: a second run (nothing due)") as row:
+    with measured(rows, "sweep: a second run, right after") as row:
         again = escalate_due_tickets()
         row.tickets, row.events = again["tickets"], again["events"]
+
+    # The same sweep again without its mail: what the marks, history and events cost alone.
+    reset_due()
+    notify, escalation._notify = escalation._notify, lambda crossings, lookups: 0
+    try:
+        with measured(rows, "sweep without mail: one run") as row:
+            quiet = escalate_due_tickets()
+            row.tickets, row.events = quiet["tickets"], quiet["events"]
+    finally:
+        escalation._notify = notify
 
 
 def summary() -> str:
@@ -287,6 +299,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the data in DATABASE_URL (and reuse it next time)")
     parser.add_argument("--load-only", action="store_true", help="load the data (implies --keep), measure nothing")
     parser.add_argument("--seed", type=float, default=0.42)
+    parser.add_argument("--no-recompute", action="store_true", help="measure the sweep only")
     args = parser.parse_args()
     # Mail is stored in the outbox and its send task goes to a broker in memory: nothing is sent.
     os.environ["CELERY_BROKER_URL"] = "memory://"
@@ -314,7 +327,7 @@ def main() -> None:
             return
         rss_before = peak_rss_mb()
         rows: list[Row] = []
-        measure(rows)
+        measure(rows, recompute=not args.no_recompute)
 
         width = 42
         line = "-" * (width + 52)
