@@ -31,6 +31,7 @@ def stored_for(count, captured_counts):
     captured_counts.append(len(captured))
 
 
+@pytest.mark.smoke
 def test_messages_sent_together_reach_the_smtp_server_after_the_commit(smtp, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         sent = get_connection().send_messages(

@@ -84,6 +84,7 @@ def fresh(ticket) -> Ticket:
     return Ticket.objects.get(pk=ticket.pk)
 
 
+@pytest.mark.smoke
 def test_each_clock_warns_its_owner_then_breaches_to_owner_and_contacts_once(owned, agent, manager):
     steps = [
         (47, []),
@@ -150,6 +151,7 @@ def test_a_breach_found_before_its_warning_was_told_sends_the_breach_only(owned,
     assert len(told()) == 2
 
 
+@pytest.mark.smoke
 def test_crossings_found_together_are_one_mail_per_person_naming_each_clock(owned, agent, manager):
     mail.outbox.clear()
     sweep_at(minutes(400))  # first response and update breached, solution in warning: nothing told before
