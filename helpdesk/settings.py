@@ -194,6 +194,8 @@ CELERY_BEAT_SCHEDULE["tickets-unlock"] = {"task": "tickets.tasks.release_expired
 CELERY_BEAT_SCHEDULE["tickets-auto-close"] = {"task": "tickets.tasks.close_due_pending", "schedule": 60.0}
 # Reports: saved reports mailed on their schedule (daily / weekly / monthly at an hour); each run sent once.
 CELERY_BEAT_SCHEDULE["reports-scheduled"] = {"task": "reports.tasks.send_scheduled_reports", "schedule": 300.0}
+# The escalation sweep: SLA warnings and breaches whose moment has come are marked and told, once.
+CELERY_BEAT_SCHEDULE["tickets-escalation"] = {"task": "tickets.tasks.escalate_due_tickets", "schedule": 60.0}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -6,17 +6,16 @@ settings.HELPDESK_MAIL_TRANSPORT_BACKEND, used by mailgateway.outbox.deliver.
 """
 
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
 
 from mailgateway import outbox
 
 
 class OutboxBackend(BaseEmailBackend):
     def send_messages(self, email_messages) -> int:
-        queued = 0
-        with transaction.atomic():
-            for message in email_messages:
-                if message.recipients():
-                    outbox.queue(message)
-                    queued += 1
-        return queued
+        """Store the messages that have a recipient (one message alone, several together)."""
+        messages = [message for message in email_messages if message.recipients()]
+        if len(messages) == 1:
+            outbox.queue(messages[0])
+        elif messages:
+            outbox.queue_many(messages)
+        return len(messages)

@@ -248,6 +248,8 @@ class OutgoingMail(models.Model):
         AGENT_FOLLOW_UP = "agent_follow_up", _("agent: follow-up")
         AGENT_ASSIGNED = "agent_assigned", _("agent: ticket assigned")
         AGENT_REMINDER = "agent_reminder", _("agent: reminder due")
+        ESCALATION_WARNING = "escalation_warning", _("agent: SLA warning")
+        ESCALATION_BREACH = "escalation_breach", _("agent: SLA breached")
         PASSWORD_RESET = "password_reset", _("password reset")
         INVITATION = "invitation", _("invitation")
         ACCOUNT_ALERT = "account_alert", _("failing mail account alert")

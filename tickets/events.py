@@ -38,6 +38,8 @@ TIME_ENTRY_CHANGED = "time_entry_changed"
 TIME_ENTRY_DELETED = "time_entry_deleted"
 FIELD_CHANGED = "field_changed"
 TICKET_RATED = "ticket_rated"
+SLA_WARNING = "sla_warning"  # data: clock, due (the escalation sweep)
+SLA_BREACHED = "sla_breached"
 
 ALL = "*"
 

@@ -12,6 +12,7 @@ from tickets import services
 from tickets.errors import StaleTicket
 from tickets.models import Queue, StateType, Ticket, TicketHistory
 from tickets.pending import due_pending
+from tickets.services import escalation
 from tickets.services import sla as sla_service
 
 log = logging.getLogger(__name__)
@@ -87,3 +88,16 @@ def recompute_sla_due_times(sla_id: int | None = None, after_pk: int = 0) -> int
     if last is not None:
         recompute_sla_due_times.delay(sla_id, last)
     return last
+
+
+@shared_task(name="tickets.tasks.escalate_due_tickets")
+def escalate_due_tickets() -> dict:
+    """Beat, every minute: the escalation sweep (tickets.services.escalation), until nothing is due.
+
+    Each batch is one transaction with its marks and mail, so a second run or a second worker sends
+    nothing twice, and a worker killed mid-run does not repeat the batches it committed.
+    """
+    done = escalation.sweep()
+    if done.events:
+        log.info("escalation sweep: %d events on %d tickets, %d mails", done.events, done.tickets, done.mails)
+    return {"tickets": done.tickets, "events": done.events, "mails": done.mails}

@@ -159,10 +159,17 @@ def _timeline(ticket: Ticket, now: datetime, event: str) -> list[TicketClockSegm
     return segments
 
 
-def _clocks(ticket: Ticket, sla: SLA, segments: list[TicketClockSegment], now: datetime) -> Clocks:
+def clocks_for(
+    ticket: Ticket,
+    sla: SLA,
+    segments: list[TicketClockSegment],
+    now: datetime,
+    calendar: BusinessCalendar | None = None,
+) -> Clocks:
+    """The ticket's Clocks from its timeline (`calendar`: the SLA's, when the caller has it already)."""
     stopped = tuple((s.started, s.ended or now) for s in segments if s.clock != Clock.RUNNING)
     return Clocks(
-        calendar=calendar_for(queue=ticket.queue, sla=sla),
+        calendar=calendar or calendar_for(queue=ticket.queue, sla=sla),
         stopped=stopped,
         running_now=ticket.state.clock == Clock.RUNNING,
         now=now,
@@ -175,10 +182,11 @@ def _clear(ticket: Ticket, *names: str) -> None:
         setattr(ticket, f"{name}_breached_at", None)
 
 
-def recompute(ticket: Ticket, *, event: str, now: datetime | None = None) -> None:
+def recompute(ticket: Ticket, *, event: str, now: datetime | None = None, calendars: dict | None = None) -> None:
     """Bring the ticket's timeline, SLA and due times up to date after `event`, and save them.
 
     Call it inside the service's transaction with the row locked (the services' `fresh`).
+    `calendars`: a cache of business calendars by calendar id, kept by a caller doing many tickets.
     """
     now = now or timezone.now()
     segments = _timeline(ticket, now, event)
@@ -190,38 +198,77 @@ def recompute(ticket: Ticket, *, event: str, now: datetime | None = None) -> Non
     if event in RESTARTING:
         ticket.update_clock_from = now
         _clear(ticket, "update")
-    _set_due_times(ticket, segments, now)
+    _set_due_times(ticket, segments, now, calendars)
     ticket.save(update_fields=SLA_FIELDS)
 
 
-def _set_due_times(ticket: Ticket, segments: list[TicketClockSegment], now: datetime) -> None:
+@dataclass(frozen=True)
+class Moments:
+    """One clock of a ticket: when it is due, when its warning comes, whether it counts now."""
+
+    due: datetime
+    warn: datetime | None  # None when the clock does not count (met, or the clocks are not running)
+
+    @property
+    def counts(self) -> bool:
+        return self.warn is not None
+
+
+def clock_moments(ticket: Ticket, clocks: Clocks) -> dict[str, Moments]:
+    """Each clock the ticket's SLA sets (by name, in CLOCKS order): its due time and warning moment."""
     sla = ticket.sla
-    ticket.first_response_due = ticket.update_due = ticket.solution_due = None
-    ticket.escalation_at = ticket.sla_check_at = None
-    if sla is None:
-        return
-    clocks = _clocks(ticket, sla, segments, now)
-    created = ticket.created or now
+    created = ticket.created or clocks.now
     targets = {
         "first_response": (sla.first_response_minutes, created, ticket.first_response_at is not None),
         "update": (sla.update_minutes, ticket.update_clock_from or created, False),
         "solution": (sla.solution_minutes, created, False),
     }
-    dues, checks = [], []
+    moments = {}
     for name, (minutes, start, met) in targets.items():
         if minutes is None:
             continue
-        due = clocks.reach(start, minutes)
-        setattr(ticket, f"{name}_due", due)
-        if met or not clocks.running_now:
+        counts = not met and clocks.running_now
+        warn = clocks.reach(start, math.ceil(minutes * sla.warning_percent / 100)) if counts else None
+        moments[name] = Moments(due=clocks.reach(start, minutes), warn=warn)
+    return moments
+
+
+def next_check(ticket: Ticket, moments: dict[str, Moments]) -> datetime | None:
+    """The next warning or breach still to be marked: the ticket's sla_check_at."""
+    checks = []
+    for name, moment in moments.items():
+        if not moment.counts:
             continue
-        dues.append(due)
         if getattr(ticket, f"{name}_warned_at") is None:
-            checks.append(clocks.reach(start, math.ceil(minutes * sla.warning_percent / 100)))
+            checks.append(moment.warn)
         elif getattr(ticket, f"{name}_breached_at") is None:
-            checks.append(due)
-    ticket.escalation_at = min(dues, default=None)
-    ticket.sla_check_at = min(checks, default=None)
+            checks.append(moment.due)
+    return min(checks, default=None)
+
+
+def calendar_of(ticket: Ticket, calendars: dict | None = None) -> BusinessCalendar:
+    """The calendar of the ticket's SLA (read once per calendar id when `calendars` caches them)."""
+    if calendars is None:
+        return calendar_for(queue=ticket.queue, sla=ticket.sla)
+    key = (ticket.sla.calendar_id if ticket.sla else None) or ticket.queue.calendar_id
+    if key not in calendars:
+        calendars[key] = calendar_for(queue=ticket.queue, sla=ticket.sla)
+    return calendars[key]
+
+
+def _set_due_times(
+    ticket: Ticket, segments: list[TicketClockSegment], now: datetime, calendars: dict | None = None
+) -> None:
+    sla = ticket.sla
+    ticket.first_response_due = ticket.update_due = ticket.solution_due = None
+    ticket.escalation_at = ticket.sla_check_at = None
+    if sla is None:
+        return
+    moments = clock_moments(ticket, clocks_for(ticket, sla, segments, now, calendar_of(ticket, calendars)))
+    for name, moment in moments.items():
+        setattr(ticket, f"{name}_due", moment.due)
+    ticket.escalation_at = min((m.due for m in moments.values() if m.counts), default=None)
+    ticket.sla_check_at = next_check(ticket, moments)
 
 
 def recompute_batch(*, sla_id: int | None, after_pk: int, size: int) -> int | None:
@@ -235,9 +282,10 @@ def recompute_batch(*, sla_id: int | None, after_pk: int, size: int) -> int | No
     if sla_id is not None:
         tickets = tickets.filter(sla_id=sla_id)
     pks = list(tickets.filter(pk__gt=after_pk).order_by("pk").values_list("pk", flat=True)[:size])
+    calendars: dict = {}  # each calendar read once per batch
     for pk in pks:
         with transaction.atomic():
             Ticket.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
             fresh = Ticket.objects.select_related("queue", "state", "sla").get(pk=pk)
-            recompute(fresh, event=SLA_CHANGED)
+            recompute(fresh, event=SLA_CHANGED, calendars=calendars)
     return pks[-1] if pks else None

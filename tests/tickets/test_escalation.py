@@ -1,0 +1,318 @@
+"""The escalation sweep (issue 12): SLA warnings and breaches marked, written down and told, each once.
+
+Time is frozen. The SLA of these tests runs on the built-in 24x7 calendar: first response 60 minutes
+(warning at 48), update 120 (warning at 96), solution 480 (warning at 384).
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import GroupGrant, Permission
+from mailgateway.models import OutgoingMail
+from mailgateway.outbox import KIND_HEADER
+from tests.factories import AgentFactory, TicketFactory, grant, state
+from tickets import events, services
+from tickets.message import Message
+from tickets.models import SLA, Ticket, TicketHistory
+from tickets.services import escalation
+from tickets.tasks import escalate_due_tickets
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+WARNING, BREACH = OutgoingMail.Kind.ESCALATION_WARNING, OutgoingMail.Kind.ESCALATION_BREACH
+
+
+def minutes(n):
+    return T0 + timedelta(minutes=n)
+
+
+@pytest.fixture
+def gold(queue):
+    sla = SLA.objects.create(
+        name="Gold", first_response_minutes=60, update_minutes=120, solution_minutes=480, warning_percent=80
+    )
+    queue.sla = sla
+    queue.save()
+    return sla
+
+
+@pytest.fixture
+def manager(queue):
+    """The queue's escalation contact: no rights on the queue needed."""
+    user = AgentFactory(username="mia", language="en")
+    queue.escalation_contacts.add(user)
+    return user
+
+
+def opened(agent, queue, customer, when=T0, owner=None, title="Printer on fire"):
+    with time_machine.travel(when, tick=False):
+        ticket = services.create_ticket(
+            actor=agent,
+            queue=queue,
+            title=title,
+            customer=customer,
+            message=Message(body_text="It smokes.", channel="phone"),
+        )
+        if owner is not None:
+            services.assign_owner(ticket=ticket, actor=agent, owner=owner)
+    return ticket
+
+
+@pytest.fixture
+def owned(gold, agent, queue, customer, manager):
+    return opened(agent, queue, customer, owner=agent)
+
+
+def sweep_at(when, **kwargs):
+    with time_machine.travel(when, tick=False):
+        return escalation.sweep(**kwargs)
+
+
+def told(kind=None) -> list[tuple[str, str]]:
+    """(kind, recipient) of every escalation mail stored in the outbox, in order."""
+    rows = OutgoingMail.objects.filter(kind__in=[kind] if kind else [WARNING, BREACH]).order_by("pk")
+    return list(rows.values_list("kind", "to"))
+
+
+def fresh(ticket) -> Ticket:
+    return Ticket.objects.get(pk=ticket.pk)
+
+
+@pytest.mark.smoke
+def test_each_clock_warns_its_owner_then_breaches_to_owner_and_contacts_once(owned, agent, manager):
+    steps = [
+        (47, []),
+        (48, [(WARNING, agent.email)]),  # first response
+        (60, [(BREACH, agent.email), (BREACH, manager.email)]),
+        (96, [(WARNING, agent.email)]),  # update
+        (120, [(BREACH, agent.email), (BREACH, manager.email)]),
+        (384, [(WARNING, agent.email)]),  # solution
+        (480, [(BREACH, agent.email), (BREACH, manager.email)]),
+    ]
+    for minute, expected in steps:
+        before = len(told())
+        sweep_at(minutes(minute))
+        assert told()[before:] == expected, minute
+        sweep_at(minutes(minute))  # a second run sends nothing new
+        assert len(told()) == before + len(expected), minute
+    ticket = fresh(owned)
+    assert ticket.first_response_warned_at == minutes(48) and ticket.first_response_breached_at == minutes(60)
+    assert ticket.update_warned_at == minutes(96) and ticket.update_breached_at == minutes(120)
+    assert ticket.solution_warned_at == minutes(384) and ticket.solution_breached_at == minutes(480)
+    assert ticket.sla_check_at is None  # every event told: the ticket has left the sweep's index
+    history = TicketHistory.objects.filter(ticket=owned, event__startswith="sla_").order_by("created", "id")
+    assert [(h.event, h.field) for h in history] == [
+        ("sla_warning", "first_response"),
+        ("sla_breached", "first_response"),
+        ("sla_warning", "update"),
+        ("sla_breached", "update"),
+        ("sla_warning", "solution"),
+        ("sla_breached", "solution"),
+    ]
+    assert history[1].new_value == "2026-03-02 11:00 UTC" and history[1].actor is None
+
+
+def test_sla_check_at_moves_on_to_the_next_warning_or_breach(owned):
+    assert fresh(owned).sla_check_at == minutes(48)
+    sweep_at(minutes(50))
+    assert fresh(owned).sla_check_at == minutes(60)
+    sweep_at(minutes(61))
+    assert fresh(owned).sla_check_at == minutes(96)
+
+
+def test_the_mail_names_the_ticket_the_clock_and_the_due_time_in_the_agents_language_and_zone(owned, agent):
+    agent.language, agent.timezone = "cs", "Europe/Prague"
+    agent.save()
+    mail.outbox.clear()
+    sweep_at(minutes(60))
+    (message,) = [m for m in mail.outbox if m.to == [agent.email]]
+    assert message.subject == f"[Ticket#{owned.number}] SLA porušena (první odpověď): Printer on fire"
+    assert f"Tiket {owned.number} porušil SLA (první odpověď): termín byl 2026-03-02 12:00 (Europe/Prague)." in (
+        message.body
+    )
+    assert f"/agent/tickets/{owned.pk}/" in message.body
+    html = message.alternatives[0][0]
+    assert "první odpověď" in html and f"/agent/tickets/{owned.pk}/" in html
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_breach_found_before_its_warning_was_told_sends_the_breach_only(owned, agent, manager):
+    sweep_at(minutes(70))
+    assert told() == [(BREACH, agent.email), (BREACH, manager.email)]
+    ticket = fresh(owned)
+    assert ticket.first_response_warned_at == ticket.first_response_breached_at == minutes(70)
+    sweep_at(minutes(70))
+    assert len(told()) == 2
+
+
+@pytest.mark.smoke
+def test_crossings_found_together_are_one_mail_per_person_naming_each_clock(owned, agent, manager):
+    mail.outbox.clear()
+    sweep_at(minutes(400))  # first response and update breached, solution in warning: nothing told before
+    assert told() == [(BREACH, agent.email), (BREACH, manager.email)]
+    to_owner, to_manager = mail.outbox
+    assert to_owner.subject == f"[Ticket#{owned.number}] SLA breached (first response, update): Printer on fire"
+    assert to_owner.body.splitlines()[:3] == [
+        f"Ticket {owned.number} has breached its SLA (first response): it was due at 2026-03-02 11:00 (UTC).",
+        f"Ticket {owned.number} has breached its SLA (update): it was due at 2026-03-02 12:00 (UTC).",
+        f"Ticket {owned.number} is close to its SLA target (solution): it is due at 2026-03-02 18:00 (UTC).",
+    ]
+    assert "(solution)" not in to_manager.body  # the contacts hear of the breaches only
+    assert "(first response)" in to_manager.body and "(update)" in to_manager.body
+    assert TicketHistory.objects.filter(ticket=owned, event__startswith="sla_").count() == 3
+
+
+def test_the_escalation_contacts_hear_of_the_breach_only(owned, agent, manager):
+    sweep_at(minutes(48))
+    assert told() == [(WARNING, agent.email)]
+    sweep_at(minutes(60))
+    sweep_at(minutes(96))
+    assert [to for kind, to in told(WARNING)] == [agent.email, agent.email]
+    assert [to for kind, to in told(BREACH)] == [agent.email, manager.email]
+
+
+def test_without_an_owner_the_queues_agents_are_told(
+    gold, agent, second_agent, readonly_agent, outsider_agent, queue, customer, manager
+):
+    ticket = opened(agent, queue, customer)
+    assert ticket.owner is None
+    sweep_at(minutes(48))
+    assert sorted(to for _kind, to in told(WARNING)) == sorted([agent.email, second_agent.email, readonly_agent.email])
+    assert outsider_agent.email not in [to for _kind, to in told()]
+
+
+def test_an_inactive_owner_is_replaced_by_the_queues_agents(gold, agent, second_agent, queue, customer):
+    leaver = AgentFactory(username="leo")
+    grant(leaver, queue, Permission.RW)
+    ticket = opened(agent, queue, customer, owner=leaver)
+    leaver.is_active = False
+    leaver.save()
+    sweep_at(minutes(48))
+    assert sorted(to for _kind, to in told()) == sorted([agent.email, second_agent.email])
+    assert fresh(ticket).first_response_warned_at == minutes(48)
+
+
+def test_an_owner_who_no_longer_sees_the_queue_is_not_told_of_it(gold, agent, queue, customer, manager):
+    mover = AgentFactory(username="max")
+    grant(mover, queue, Permission.RW)
+    ticket = opened(agent, queue, customer, owner=mover)
+    GroupGrant.objects.filter(user=mover).delete()
+    sweep_at(minutes(60))
+    assert told() == [(BREACH, manager.email)]
+    assert fresh(ticket).first_response_breached_at == minutes(60)
+
+
+def test_a_paused_clock_is_not_escalated(owned, agent):
+    with time_machine.travel(minutes(10), tick=False):
+        services.change_state(
+            ticket=owned, actor=agent, state=state("waiting for customer"), pending_until=minutes(5000)
+        )
+    assert fresh(owned).sla_check_at is None
+    sweep_at(minutes(600))
+    assert told() == []
+
+
+def test_a_stale_check_time_on_a_paused_ticket_is_cleared_without_a_mail(owned, agent):
+    with time_machine.travel(minutes(10), tick=False):
+        services.change_state(
+            ticket=owned, actor=agent, state=state("waiting for customer"), pending_until=minutes(5000)
+        )
+    Ticket.objects.filter(pk=owned.pk).update(sla_check_at=minutes(48))  # as if left behind
+    sweep_at(minutes(600))
+    assert told() == [] and fresh(owned).sla_check_at is None
+    assert not TicketHistory.objects.filter(ticket=owned, event__startswith="sla_").exists()
+
+
+def test_a_met_first_response_is_not_escalated(owned, agent):
+    with time_machine.travel(minutes(10), tick=False):
+        services.add_article(
+            ticket=owned,
+            actor=agent,
+            message=Message(body_text="On our way.", channel="email", sender_type="agent", is_visible_to_customer=True),
+        )
+    sweep_at(minutes(90))
+    assert told() == []
+    ticket = fresh(owned)
+    assert ticket.first_response_warned_at is None and ticket.first_response_breached_at is None
+    assert ticket.sla_check_at == minutes(10 + 96)  # the update clock restarted at the reply
+
+
+def test_a_stopped_ticket_is_not_escalated(owned, agent):
+    with time_machine.travel(minutes(30), tick=False):
+        services.change_state(ticket=owned, actor=agent, state=state("closed successful"))
+    sweep_at(minutes(600))
+    assert told() == []
+
+
+def test_each_warning_and_breach_is_an_event(owned, captured_events, committed):
+    with committed():
+        sweep_at(minutes(60))
+    sla_events = [(e.name, e.data["clock"]) for e in captured_events if e.name.startswith("sla_")]
+    assert sla_events == [(events.SLA_BREACHED, "first_response")]
+    assert captured_events[-1].ticket_id == owned.pk and captured_events[-1].actor_id is None
+
+
+def test_a_crash_between_batches_does_not_repeat_the_first_batchs_mails(
+    gold, agent, second_agent, queue, customer, monkeypatch
+):
+    tickets = [opened(agent, queue, customer, owner=agent, title=f"Ticket {n}") for n in range(3)]
+    real, calls = escalation.sweep_batch, []
+
+    def crashing(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        return real(**kwargs)
+
+    monkeypatch.setattr(escalation, "sweep_batch", crashing)
+    with pytest.raises(RuntimeError):
+        sweep_at(minutes(48), size=2)
+    assert len(told()) == 2  # the first batch's two tickets, committed with their marks
+    monkeypatch.setattr(escalation, "sweep_batch", real)
+    done = sweep_at(minutes(48), size=2)
+    assert done.tickets == 1 and len(told()) == 3
+    assert all(fresh(t).first_response_warned_at == minutes(48) for t in tickets)
+
+
+def statements_for_two_due_tickets(gold, agent, queue, customer, start, non_due):
+    """Two due tickets among `non_due` open tickets whose next SLA event is days away: the sweep's statements."""
+    with time_machine.travel(start, tick=False):
+        for _ in range(non_due):
+            TicketFactory(queue=queue, state=state("open"), sla=gold, sla_check_at=start + timedelta(days=3))
+    due = [opened(agent, queue, customer, when=start, owner=agent) for _ in range(2)]
+    with time_machine.travel(start + timedelta(minutes=48), tick=False):
+        with CaptureQueriesContext(connection) as captured:
+            done = escalation.sweep()
+    assert (done.tickets, done.events, done.mails) == (2, 2, 2)
+    for ticket in due:
+        services.change_state(ticket=ticket, actor=agent, state=state("closed successful"))
+    return len(captured)
+
+
+def test_the_sweeps_statements_do_not_depend_on_the_number_of_open_tickets(gold, agent, queue, customer):
+    with_10 = statements_for_two_due_tickets(gold, agent, queue, customer, T0, 10)
+    with_100 = statements_for_two_due_tickets(gold, agent, queue, customer, minutes(100), 90)
+    assert Ticket.objects.open().count() == 100
+    assert with_10 == with_100
+
+
+def test_the_task_runs_the_sweep_and_says_what_it_did(owned):
+    with time_machine.travel(minutes(60), tick=False):
+        assert escalate_due_tickets() == {"tickets": 1, "events": 1, "mails": 2}
+        assert escalate_due_tickets() == {"tickets": 0, "events": 0, "mails": 0}
+
+
+def test_the_sweep_is_scheduled_every_minute(settings):
+    jobs = {job["task"]: job["schedule"] for job in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert jobs["tickets.tasks.escalate_due_tickets"] == 60.0
+
+
+def test_the_kind_hint_is_the_outboxs():
+    assert escalation.KIND_HEADER == KIND_HEADER
+    assert {f"escalation_{k}" for k in (escalation.WARNING, escalation.BREACH)} <= set(OutgoingMail.Kind.values)

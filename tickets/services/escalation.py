@@ -1,0 +1,254 @@
+"""The escalation sweep: SLA warnings and breaches, marked, written down and told, each once.
+
+A ticket's `sla_check_at` is its next warning or breach (tickets/services/sla.py keeps it); the
+sweep reads only the tickets whose moment has come, through the partial index on that column, and
+never scans the open tickets. For each clock of such a ticket whose warning (the SLA's warning
+share of the clock's business time) or due time has passed, it sets the clock's `*_warned_at` /
+`*_breached_at` mark, writes a history row, publishes an event and mails: the owner (or, with no
+active owner, the queue's agents) at warning and at breach, and the queue's escalation contacts at
+breach; what one sweep finds on a ticket is one mail per person. A breach found before its warning was told
+marks both and tells the breach only. Then `sla_check_at` moves on to the next coming event, or
+NULL.
+
+Each event once: a batch of due rows is locked (FOR UPDATE SKIP LOCKED, so two workers share the
+work and a ticket being changed by a service waits for the next run) and its marks, history and
+mail (stored in the outbox by Django's mail backend) are written in one transaction. A second run
+finds nothing due; a worker killed mid-run loses only its uncommitted batch, which the next run
+does again in full. The statements of a batch do not depend on the number of open tickets, and
+apart from the mail (a few statements per message) not on the number of due tickets either.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from tickets import events, permissions
+from tickets.business_time import BusinessCalendar
+from tickets.models import Queue, Ticket, TicketClockSegment, TicketHistory
+from tickets.services._base import history_entry
+from tickets.services.sla import CLOCKS, calendar_of, clock_moments, clocks_for, next_check
+
+BATCH = 500
+WARNING, BREACH = "warning", "breach"
+EVENT = {WARNING: events.SLA_WARNING, BREACH: events.SLA_BREACHED}
+CLOCK_NAMES = {
+    "first_response": _("first response"),
+    "update": _("update"),
+    "solution": _("solution"),
+}
+MARK_FIELDS = [f"{clock}_{mark}" for clock in CLOCKS for mark in ("warned_at", "breached_at")] + ["sla_check_at"]
+KIND_HEADER = "X-Helpdesk-Kind"  # the outbox's kind hint (mailgateway.outbox.KIND_HEADER; that app is not imported)
+
+
+@dataclass
+class Crossing:
+    """One clock of one ticket that reached its warning or its due time."""
+
+    ticket: Ticket
+    clock: str
+    kind: str  # WARNING or BREACH
+    due: datetime
+
+
+@dataclass
+class Swept:
+    """What one batch (or a whole sweep) did."""
+
+    tickets: int = 0
+    events: int = 0
+    mails: int = 0
+    batches: int = 0
+
+    def add(self, other: "Swept") -> None:
+        self.tickets += other.tickets
+        self.events += other.events
+        self.mails += other.mails
+        self.batches += other.batches
+
+
+class Lookups:
+    """What a sweep reads once per calendar or queue, not once per ticket."""
+
+    def __init__(self):
+        self.calendars: dict[int | None, BusinessCalendar] = {}  # by calendar id (sla.calendar_of's cache)
+        self.readers: dict[int, dict[int, User]] = {}  # queue id -> the agents who see it, by id
+        self.contacts: dict[int, list[User]] = {}
+
+    def load_queues(self, queues: list[Queue]) -> None:
+        """The agents who see each new queue and its escalation contacts (one query for the contacts)."""
+        new = {q.pk: q for q in queues if q.pk not in self.readers}
+        for queue in new.values():
+            agents = permissions.agents_with(permissions.RO, queue)
+            self.readers[queue.pk] = {agent.pk: agent for agent in agents}
+            self.contacts[queue.pk] = []
+        through = Queue.escalation_contacts.through
+        rows = through.objects.filter(queue_id__in=new, user__is_active=True).exclude(user__email="")
+        for row in rows.select_related("user").order_by("user_id"):
+            self.contacts[row.queue_id].append(row.user)
+
+    def told(self, ticket: Ticket, crossings: list[Crossing]) -> dict[User, list[Crossing]]:
+        """Who hears of a ticket's crossings, and of which: the owner (if they see the queue), or with
+        no active owner the queue's agents, of each; the escalation contacts of the breaches. One
+        person (by address) is told once."""
+        readers = self.readers[ticket.queue_id]
+        if ticket.owner_id is not None and ticket.owner.is_active:
+            owner = readers.get(ticket.owner_id)  # an owner who lost the queue is not told of it
+            agents = [owner] if owner is not None and owner.email else []
+        else:
+            agents = [a for a in readers.values() if a.email]
+        breaches = [c for c in crossings if c.kind == BREACH]
+        people: dict[str, tuple[User, list[Crossing]]] = {}
+        for group, heard in ((agents, crossings), (self.contacts[ticket.queue_id], breaches)):
+            for person in group if heard else ():
+                known = people.setdefault(person.email.lower(), (person, []))[1]
+                known += [c for c in heard if c not in known]
+        return dict(people.values())
+
+
+def sweep(*, now: datetime | None = None, size: int = BATCH) -> Swept:
+    """Mark, write down and tell every warning and breach that has come by `now`, batch after batch."""
+    now = now or timezone.now()
+    total, lookups = Swept(), Lookups()
+    while True:
+        done = sweep_batch(now=now, size=size, lookups=lookups)
+        if not done.tickets:
+            return total
+        total.add(done)
+
+
+def sweep_batch(*, now: datetime, size: int = BATCH, lookups: Lookups | None = None) -> Swept:
+    """One transaction: up to `size` due tickets locked, marked, their history, events and mail."""
+    lookups = lookups or Lookups()
+    with transaction.atomic():
+        due = Ticket.objects.sla_due(now).select_for_update(skip_locked=True)
+        pks = list(due.values_list("pk", flat=True)[:size])
+        if not pks:
+            return Swept()
+        rows = Ticket.objects.filter(pk__in=pks).select_related("queue", "state", "sla", "owner")
+        tickets = list(rows.order_by("pk"))
+        segments = defaultdict(list)
+        for segment in TicketClockSegment.objects.filter(ticket_id__in=pks).order_by("ticket_id", "started", "id"):
+            segments[segment.ticket_id].append(segment)
+        crossings = []
+        for ticket in tickets:
+            crossings += _mark(ticket, segments[ticket.pk], now, lookups)
+        _save_marks(tickets, now)
+        TicketHistory.objects.bulk_create(
+            history_entry(c.ticket, None, EVENT[c.kind], c.clock, "", f"{timezone.localtime(c.due):%Y-%m-%d %H:%M %Z}")
+            for c in crossings
+        )
+        lookups.load_queues(list({c.ticket.queue_id: c.ticket.queue for c in crossings}.values()))
+        mails = _notify(crossings, lookups)
+        for c in crossings:
+            events.publish(EVENT[c.kind], c.ticket, None, clock=c.clock, due=c.due.isoformat())
+    return Swept(tickets=len(tickets), events=len(crossings), mails=mails, batches=1)
+
+
+def _mark(ticket: Ticket, segments: list, now: datetime, lookups: Lookups) -> list[Crossing]:
+    """Set the marks of the clocks whose moment has come and move sla_check_at on (never to <= now)."""
+    if ticket.sla is None:
+        ticket.sla_check_at = None
+        return []
+    clocks = clocks_for(ticket, ticket.sla, segments, now, calendar=calendar_of(ticket, lookups.calendars))
+    moments = clock_moments(ticket, clocks)
+    crossings = []
+    for clock, moment in moments.items():
+        if not moment.counts:
+            continue  # met, or the clocks are paused or stopped
+        warned, breached = f"{clock}_warned_at", f"{clock}_breached_at"
+        if getattr(ticket, breached) is None and moment.due <= now:
+            crossings.append(Crossing(ticket, clock, BREACH, moment.due))
+            setattr(ticket, breached, now)
+            if getattr(ticket, warned) is None:
+                setattr(ticket, warned, now)  # too late to warn: the breach says it all
+        elif getattr(ticket, warned) is None and moment.warn <= now:
+            crossings.append(Crossing(ticket, clock, WARNING, moment.due))
+            setattr(ticket, warned, now)
+    ticket.sla_check_at = next_check(ticket, moments)
+    return crossings
+
+
+def _save_marks(tickets: list[Ticket], now: datetime) -> None:
+    """A mark set by this sweep is `now`: one UPDATE per mark set, one for the tickets' next checks."""
+    for field in MARK_FIELDS:
+        if field != "sla_check_at":
+            pks = [t.pk for t in tickets if getattr(t, field) == now]
+            if pks:
+                Ticket.objects.filter(pk__in=pks).update(**{field: now})
+    Ticket.objects.bulk_update(tickets, ["sla_check_at"])
+
+
+def _notify(crossings: list[Crossing], lookups: Lookups) -> int:
+    """One mail per ticket and person told, in their language and time zone, stored in the outbox.
+
+    A breach mail when any of what the person hears of is a breach, else a warning mail.
+    """
+    by_ticket: dict[int, list[Crossing]] = defaultdict(list)
+    for crossing in crossings:
+        by_ticket[crossing.ticket.pk].append(crossing)
+    messages, rendered = [], {}
+    for told in by_ticket.values():
+        for person, heard in lookups.told(told[0].ticket, told).items():
+            kind = BREACH if any(c.kind == BREACH for c in heard) else WARNING
+            key = (told[0].ticket.pk, tuple((c.clock, c.kind) for c in heard), person.language, person.timezone)
+            if key not in rendered:
+                rendered[key] = _render(kind, heard, person)
+            subject, text, html = rendered[key]
+            message = EmailMultiAlternatives(
+                subject=subject,
+                body=text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[person.email],
+                headers={
+                    "Auto-Submitted": "auto-generated",
+                    "X-Loop": settings.HELPDESK_MAIL_LOOP_ID,
+                    "Precedence": "bulk",
+                    "X-Auto-Response-Suppress": "All",
+                    KIND_HEADER: f"escalation_{kind}",
+                },
+            )
+            message.attach_alternative(html, "text/html")
+            messages.append(message)
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages)
+
+
+def _zone(person: User):
+    try:
+        return ZoneInfo(person.timezone or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def _render(kind: str, crossings: list[Crossing], person: User) -> tuple[str, str, str]:
+    """The mail of `kind` about one ticket's `crossings` (each a line), for `person`."""
+    ticket = crossings[0].ticket
+    language = person.language or settings.LANGUAGE_CODE
+    zone = _zone(person)
+    with translation.override(language), timezone.override(zone):  # the templates show due times in `zone`
+        lines = [{"breach": c.kind == BREACH, "clock": CLOCK_NAMES[c.clock], "due": c.due} for c in crossings]
+        context = {
+            "ticket": ticket,
+            "language": language,
+            "clock": ", ".join(str(line["clock"]) for line in lines if line["breach"] == (kind == BREACH)),
+            "lines": lines,
+            "zone": zone.key,
+            "sla": ticket.sla,
+            "ticket_url": settings.HELPDESK_BASE_URL + reverse("agent:ticket", args=[ticket.pk]),
+        }
+        name = f"emails/escalation_{kind}"
+        subject = render_to_string(f"{name}_subject.txt", context)
+        text = render_to_string(f"{name}.txt", context)
+        html = render_to_string(f"{name}.html", context)
+    return f"{ticket.subject_tag()} {' '.join(subject.split())}"[:500], text.strip() + "\n", html
