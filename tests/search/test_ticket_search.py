@@ -131,11 +131,22 @@ def test_relevance_ranks_the_title_first_and_any_column_sorts(agent_client, agen
     assert numbers(search(agent_client, q="scanner", sort="-title")) == [body_only.number, in_title.number]
 
 
-def test_a_typo_offers_similar_titles(agent_client, tickets):
+def test_a_misspelled_word_shows_what_the_nearest_title_word_finds(agent_client, tickets):
     response = search(agent_client, q="pritner")
+    assert numbers(response) == [tickets["en"].number]
+    assert response.context["corrected"] == "printer"
+    assert "Showing the results for “<strong>printer</strong>”" in response.content.decode()
+    response = search(agent_client, q='"paper jam" -pritner')  # nothing to correct: found as typed
+    assert numbers(response) == [tickets["en"].number]
+    assert response.context["corrected"] == ""
+
+
+def test_a_misspelled_company_offers_the_names_that_look_like_it(agent_client, varied):
+    response = search(agent_client, company="Globx")
     assert numbers(response) == []
-    assert tickets["en"] in response.context["similar"]
-    assert "Did you mean" in response.content.decode()
+    assert response.context["names"] == {"company": ["Globex"]}
+    assert 'data-company="Globex"' in response.content.decode()
+    assert search(agent_client, company="Globex").context["names"] == {}
 
 
 def test_nothing_to_search_is_not_an_error(agent_client, tickets):
@@ -228,8 +239,9 @@ def test_criteria_combine_with_each_other_and_with_words(agent_client, varied):
 def test_an_agent_without_the_queues_right_finds_nothing(client, tickets, outsider_agent):
     client.force_login(outsider_agent)
     assert numbers(search(client, q="jam")) == []
-    assert numbers(search(client, q="pritner")) == []
-    assert search(client, q="pritner").context["similar"] == []
+    response = search(client, q="pritner")
+    assert numbers(response) == []
+    assert response.context["corrected"] == ""  # the correction finds nothing they may see: not offered
 
 
 def test_a_read_only_agent_finds_the_tickets(client, tickets, readonly_agent):
