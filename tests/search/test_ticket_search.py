@@ -296,3 +296,16 @@ def test_customers_are_no_agents_here(client, customer, tickets):
     client.force_login(customer)
     response = client.get(reverse("agent:search"), {"q": "jam"})
     assert response.status_code in (302, 403, 404)
+
+
+def test_more_matches_than_are_ranked_show_the_newest_first_and_say_so(agent_client, agent, queue, monkeypatch):
+    monkeypatch.setattr("tickets.views.agent.search.RANK_CAP", 2)
+    made = [new_ticket(agent, queue, f"Widget {n}", "widget") for n in range(3)]
+    response = search(agent_client, q="widget")
+    assert response.context["too_many_to_rank"]
+    assert numbers(response) == [made[2].number, made[1].number]  # newest first, counted up to the cap
+    assert response.context["page"].capped
+    assert "add words or criteria to rank them by relevance" in response.content.decode()
+    ranked = search(agent_client, q="widget", queue=queue.pk, created_min="2000-01-01", status="open", size="25")
+    assert ranked.context["too_many_to_rank"]  # still three: criteria that keep them all change nothing
+    assert not search(agent_client, q='widget -"Widget 0"').context["too_many_to_rank"]

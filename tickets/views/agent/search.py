@@ -34,15 +34,18 @@ def _number(value, default: int) -> int:
         return default
 
 
-def _page(found, ordered, params, cap: int) -> Page:
-    """A page of `ordered`; the total counted on `found` (the same rows, unranked), up to `cap`."""
+def _page(ordered, params, counted: int, cap: int) -> Page:
+    """A page of `ordered`, whose rows were counted (up to cap + 1) before."""
     size = _number(params.get("size"), PAGE_SIZES[0])
     size = size if size in PAGE_SIZES else PAGE_SIZES[0]
-    counted = found.order_by()[: cap + 1].count()
     total = min(counted, cap)
     number = min(max(1, _number(params.get("page"), 1)), max(1, -(-total // size)))
     offset = (number - 1) * size
     return Page(list(ordered[offset : min(offset + size, total)]), number, size, total, counted > cap)
+
+
+def _count(found, cap: int) -> int:
+    return found.order_by()[: cap + 1].count()
 
 
 def _ordered(found, text: str, sort_key: str | None):
@@ -57,10 +60,11 @@ def _ordered(found, text: str, sort_key: str | None):
 def _results(flt, text: str, sort_key: str | None, params):
     """(sort, page, too many to rank) of the words `text` among the filtered tickets."""
     found, too_many_to_rank = ticket_search.matching(flt.qs, text), False
-    if sort_key in (None, "", RELEVANCE) and found.order_by()[: RANK_CAP + 1].count() > RANK_CAP:
+    counted = _count(found, RANK_CAP)
+    if sort_key in (None, "", RELEVANCE) and counted > RANK_CAP:
         sort_key, too_many_to_rank = NEWEST, True
     sort, ordered = _ordered(found, text, sort_key)
-    page = _page(found, ordered, params, RANK_CAP)
+    page = _page(ordered, params, counted, RANK_CAP)
     ticket_search.attach_hits(page.objects, text)
     return sort, page, too_many_to_rank
 
@@ -95,7 +99,7 @@ def search(request):
             corrected = fixed if page.total else ""
     else:
         sort, order = queries.ordering(request.GET.get("sort"))
-        page = _page(flt.qs, flt.qs.order_by(*order), request.GET, COUNT_CAP)
+        page = _page(flt.qs.order_by(*order), request.GET, _count(flt.qs, COUNT_CAP), COUNT_CAP)
     query = request.GET.copy()
     for key in ("page", "jump"):
         query.pop(key, None)
