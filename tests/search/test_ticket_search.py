@@ -6,6 +6,7 @@ Runs on PostgreSQL (the suite) and on SQLite (`-m smoke`): both engines answer t
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -290,6 +291,11 @@ def test_ticket_title_case_insensitive_matching_folds_cyrillic_and_czech(agent, 
     new_ticket(agent, queue, "ЁЛКА ŽLUŤOUČKÝ", "x")
     assert Ticket.objects.filter(title__icontains="ёлка").count() == 1
     assert Ticket.objects.filter(title__icontains="žluťoučký").count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT lower('ЁЛКА ŽLUŤOUČKÝ'), upper('ёлка žluťoučký'), 'ЁЛКА' ILIKE 'ёлка', 'žluťoučký' ILIKE 'ŽLUŤOUČKÝ'"
+        )
+        assert cursor.fetchone() == ("ёлка žluťoučký", "ЁЛКА ŽLUŤOUČKÝ", True, True)
 
 
 def test_customers_are_no_agents_here(client, customer, tickets):
