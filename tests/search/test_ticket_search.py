@@ -293,7 +293,8 @@ def test_ticket_title_case_insensitive_matching_folds_cyrillic_and_czech(agent, 
     assert Ticket.objects.filter(title__icontains="žluťoučký").count() == 1
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT lower('ЁЛКА ŽLUŤOUČKÝ'), upper('ёлка žluťoučký'), 'ЁЛКА' ILIKE 'ёлка', 'žluťoučký' ILIKE 'ŽLUŤOUČKÝ'"
+            "SELECT lower('ЁЛКА ŽLUŤOUČKÝ'), upper('ёлка žluťoučký'),"
+            " 'ЁЛКА' ILIKE 'ёлка', 'žluťoučký' ILIKE 'ŽLUŤOUČKÝ'"
         )
         assert cursor.fetchone() == ("ёлка žluťoučký", "ЁЛКА ŽLUŤOUČKÝ", True, True)
 
