@@ -43,6 +43,7 @@ urlpatterns = [
     path("reminders/", lists.ticket_list, {"scope": "reminders"}, name="reminders"),
     path("bulk/", lists.bulk, name="bulk"),
     path("search/", search.search, name="search"),
+    path("search/criteria/", search.criteria, name="search_criteria"),
     path("searches/", searches.save_search, name="save_search"),
     path("searches/<int:search_id>/delete/", searches.delete_search, name="delete_search"),
     path("new/<str:kind>/", create.create_ticket, name="create"),

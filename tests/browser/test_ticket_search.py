@@ -40,6 +40,11 @@ def test_a_word_only_in_a_mail_body_finds_the_ticket_highlighted(page, agent, qu
     expect(page.locator("tbody tr")).to_have_count(1)
     screenshot(page, "agent-search")
 
+    page.click("#search-criteria-box summary")  # the criteria load when opened
+    page.select_option("#search-criteria #id_queue", str(queue.pk))
+    page.click("#search-criteria button[type=submit]")
+    expect(page.locator(f"tr[data-ticket='{ticket.number}'] .search-snippet mark")).to_have_text("capacitor")
+
     box = page.locator("nav.agent-nav input[name=q]")
     box.fill(ticket.number)
     box.press("Enter")

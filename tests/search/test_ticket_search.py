@@ -316,3 +316,13 @@ def test_more_matches_than_are_ranked_show_the_newest_first_and_say_so(agent_cli
     ranked = search(agent_client, q="widget", queue=queue.pk, created_min="2000-01-01", status="open", size="25")
     assert ranked.context["too_many_to_rank"]  # still three: criteria that keep them all change nothing
     assert not search(agent_client, q='widget -"Widget 0"').context["too_many_to_rank"]
+
+
+def test_the_criteria_panel_loads_when_opened_unless_criteria_are_in_use(agent_client, tickets, queue):
+    words_only = search(agent_client, q="jam").content.decode()
+    assert 'id="search-criteria-fields"' not in words_only
+    assert f'hx-get="{reverse("agent:search_criteria")}?q=jam"' in words_only
+    panel = agent_client.get(reverse("agent:search_criteria"), {"q": "jam", "queue": queue.pk}).content.decode()
+    assert 'id="search-criteria-fields"' in panel and f'value="{queue.pk}" selected' in panel
+    with_criteria = search(agent_client, q="jam", queue=queue.pk).content.decode()
+    assert 'id="search-criteria-fields"' in with_criteria

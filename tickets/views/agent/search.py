@@ -23,6 +23,7 @@ from tickets.views.agent.paging import COUNT_CAP, PAGE_SIZES, Page
 from tickets.views.agent.searches import saved_for, share_groups
 
 RELEVANCE = "relevance"
+NOT_CRITERIA = {"q", "page", "sort", "size", "jump"}
 NEWEST = "-updated"
 RANK_CAP = 1000
 
@@ -125,6 +126,17 @@ def search(request):
         "saved_page": SavedSearch.Page.SEARCH,
         "now": timezone.now(),
         "filtering": any(key not in ("page", "sort", "size", "jump") for key in request.GET),
+        "criteria_open": any(key not in NOT_CRITERIA and any(request.GET.getlist(key)) for key in request.GET),
     }
     template = "agent/fragments/ticket_table.html" if request.headers.get("HX-Target") == "ticket-table" else None
     return render(request, template or "agent/search.html", ctx)
+
+
+@agent_required
+@require_GET
+def criteria(request):
+    """The criteria form alone, as the search page's panel loads it when opened."""
+    params = request.GET.copy()
+    params.setdefault("status", "all")
+    flt = TicketSearchFilter(params, queryset=queries.visible_tickets(request.user), user=request.user)
+    return render(request, "agent/fragments/search_criteria.html", {"filter": flt})
