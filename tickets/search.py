@@ -10,8 +10,9 @@ and `merge` re-index the ticket's articles. Installations upgraded from a versio
 ticket search fill the index with `manage.py search_index_tickets` (`index_articles` here).
 
 Searching keeps visibility with its owner: the caller passes the tickets the reader may see
-(`permissions.tickets_for`, `customer_tickets`) and, for customers, the articles they may
-see; the text match is a semi-join on the full-text index inside that same query.
+(`permissions.tickets_for`, `customer_tickets`); for customers only public documents count
+(an article's document is public when customers see the article, so never an internal note).
+The text match is a semi-join on the full-text index inside that same query.
 """
 
 import re
@@ -32,6 +33,16 @@ from tickets.models import Article, Attachment, Ticket
 KIND = "ticket"
 SCORE = "search_score"
 BATCH = 500
+DOCUMENT_FIELDS = (
+    "ticket__title",
+    "subject",
+    "body_text",
+    "body_html",
+    "to_addresses",
+    "cc_addresses",
+    "ticket_id",
+    "is_visible_to_customer",
+)
 NAME_SIMILARITY = 0.4  # pg_trgm word similarity; difflib's ratio must reach twice that
 NAMES_COMPARED_IN_PYTHON = 20_000
 _WORD = re.compile(r"[^\W_]+")  # "quarterly-report_2026.pdf" is found by "quarterly", "report", "2026", "pdf"
@@ -49,6 +60,7 @@ def document_for(article: Article, *, title: str, filenames: list[str]) -> Docum
         parent=article.ticket_id,
         keywords=" ".join(f"{name} {' '.join(_WORD.findall(name))}" for name in filenames),
         addresses=" ".join(address for _name, address in recipients if "@" in address),
+        public=article.is_visible_to_customer,
     )
 
 
@@ -63,7 +75,16 @@ def index_articles(articles: QuerySet[Article], *, batch: int = BATCH) -> int:
     articles = (
         articles.order_by("pk")
         .select_related("ticket")
-        .only("ticket__title", "subject", "body_text", "body_html", "to_addresses", "cc_addresses", "ticket_id")
+        .only(
+            "ticket__title",
+            "subject",
+            "body_text",
+            "body_html",
+            "to_addresses",
+            "cc_addresses",
+            "ticket_id",
+            "is_visible_to_customer",
+        )
     )
     while True:
         chunk = list(articles.filter(pk__gt=last)[:batch])
@@ -82,12 +103,12 @@ def reindex_ticket(ticket: Ticket) -> int:
     return index_articles(Article.objects.filter(ticket_id=ticket.pk))
 
 
-def matching(
-    tickets: QuerySet[Ticket], text: str, *, among: QuerySet | None = None, rank: bool = False
-) -> QuerySet[Ticket]:
-    """`tickets` with an article matching `text` (web-search syntax); with `rank`, annotated with
-    `search_score` (the best article's relevance). Empty text: `tickets` unchanged."""
-    return engine.filter_parents(tickets, kind=KIND, query=text, among=among, score=SCORE if rank else "")
+def matching(tickets: QuerySet[Ticket], text: str, *, customer: bool = False, rank: bool = False) -> QuerySet[Ticket]:
+    """`tickets` with an article matching `text` (web-search syntax); for a `customer`, only the
+    articles customers see count (never internal notes). With `rank`, `search_score` (the best
+    article's relevance) to order by. Empty text: `tickets` unchanged."""
+    score = SCORE if rank else ""
+    return engine.filter_parents(tickets, kind=KIND, query=text, public_only=customer, score=score)
 
 
 def with_recipient(tickets: QuerySet[Ticket], address: str) -> QuerySet[Ticket]:
@@ -99,9 +120,10 @@ def has_text(text: str) -> bool:
     return engine.has_words(text)
 
 
-def attach_hits(tickets: list[Ticket], text: str, *, among: QuerySet | None = None) -> list[Ticket]:
+def attach_hits(tickets: list[Ticket], text: str, *, customer: bool = False) -> list[Ticket]:
     """Give each ticket of a page `search_hit` (its best article, snippet highlighted): one query."""
-    hits: dict[int, Hit] = engine.best_hits(text, kind=KIND, parents=[t.pk for t in tickets], among=among)
+    parents = [t.pk for t in tickets]
+    hits: dict[int, Hit] = engine.best_hits(text, kind=KIND, parents=parents, public_only=customer)
     for ticket in tickets:
         ticket.search_hit = hits.get(ticket.pk)
     return tickets
@@ -137,8 +159,3 @@ def similar_names(value: str, *, companies: bool, limit: int = 3) -> list[str]:
         if likeness >= NAME_SIMILARITY * 2:
             scored.append((-likeness, row[0]))
     return [name for _likeness, name in sorted(scored)[:limit]]
-
-
-def customer_articles(tickets: QuerySet[Ticket]) -> QuerySet:
-    """The ids of the articles a customer sees on `tickets` (never internal notes)."""
-    return Article.objects.filter(ticket__in=tickets, is_visible_to_customer=True).values("pk")

@@ -38,12 +38,23 @@ def old_tickets(agent, queue):
         title="Heating",
         message=Message(channel="email", body_html="<p>the <b>heater</b></p>"),
     )
+    services.add_article(
+        ticket=first,
+        actor=agent,
+        message=Message(channel="note", body_text="internal zanzibar", is_visible_to_customer=False),
+    )
     SearchDocument.objects.filter(kind=KIND).delete()
     SearchWord.objects.all().delete()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
     return first, second
+
+
+def public_words(ticket) -> dict[str, bool]:
+    """The internal notes' documents of `ticket`: not public (customers never search them)."""
+    rows = SearchDocument.objects.filter(kind=KIND, parent_id=ticket.pk, body__startswith="internal")
+    return dict(rows.values_list("body", "is_public"))
 
 
 def found(client, **params) -> list[str]:
@@ -62,8 +73,9 @@ def test_the_backfill_command_makes_old_articles_findable(client, agent, old_tic
     assert found(client, recipient="helpdesk@example.com") == [first.number]
     assert found(client, q="zlutoucky kun") == [first.number]
     assert found(client, q="Haeting") == [second.number]  # the title words are known again: corrected
+    assert public_words(first) == {"internal zanzibar": False}
     call_command("search_index_tickets")  # again: replaced, not duplicated
-    assert SearchDocument.objects.filter(kind=KIND).count() == 2
+    assert SearchDocument.objects.filter(kind=KIND).count() == 3
 
 
 @pytest.mark.postgres

@@ -18,6 +18,7 @@ class Document:
     parent: int | None = None  # what it is found as (a ticket, for a ticket's article)
     keywords: str = ""  # weighs less than the body (attachment file names)
     addresses: str = ""  # mail addresses (To/Cc), also matched alone by `engine.filter_parents(address=...)`
+    public: bool = True  # False: left out of searches with `public_only` (a customer's)
 
 
 @dataclass(frozen=True)

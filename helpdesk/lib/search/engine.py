@@ -67,6 +67,7 @@ def _fields(document: Document) -> dict:
         "parent_id": document.parent,
         "keywords": text.clean(document.keywords),
         "addresses": text.clean(document.addresses),
+        "is_public": document.public,
     }
 
 
@@ -80,7 +81,7 @@ def index_many(documents: list[Document]) -> None:
         rows,
         update_conflicts=True,
         unique_fields=["kind", "object_id"],
-        update_fields=["language", "title", "body", "parent_id", "keywords", "addresses"],
+        update_fields=["language", "title", "body", "parent_id", "keywords", "addresses", "is_public"],
     )
     kinds = {document.kind for document in documents}
     ids = [document.id for document in documents]
@@ -125,11 +126,12 @@ def has_words(query: str) -> bool:
     return bool(text.parse(query))
 
 
-def _among_sql(among: QuerySet | None) -> tuple[str, list]:
+def _among_sql(among: QuerySet | None, public_only: bool = False) -> tuple[str, list]:
+    public = " AND d.is_public" if public_only else ""
     if among is None:
-        return "", []
-    sql, params = among.query.sql_with_params()
-    return f" AND d.object_id IN ({sql})", list(params)
+        return public, []
+    sql, params = among.order_by().query.sql_with_params()
+    return f"{public} AND d.object_id IN ({sql})", list(params)
 
 
 def filter_parents(
@@ -139,16 +141,17 @@ def filter_parents(
     query: str = "",
     address: str = "",
     among: QuerySet | None = None,
+    public_only: bool = False,
     score: str = "",
 ) -> QuerySet:
     """`parents` (e.g. tickets) that have a document of `kind` matching `query` (web-search syntax)
     or holding the mail `address`, in one SQL query: a semi-join on the full-text index.
 
-    `among` limits the documents that count (a queryset of their object ids, e.g. the articles a
-    customer may see). With `score`, the queryset gets an alias of that name, the best document's
-    relevance (higher is better), to order by: computed only when the ordering asks for it (an
-    alias is not selected, so a COUNT of the queryset does not rank). A query with nothing to
-    search leaves `parents` as they are.
+    `among` limits the documents that count (a queryset of their object ids), `public_only` to the
+    public ones (a customer's search: no internal notes). With `score`, the queryset gets an alias
+    of that name, the best document's relevance (higher is better), to order by: computed only
+    when the ordering asks for it (an alias is not selected, so a COUNT of the queryset does not
+    rank). A query with nothing to search leaves `parents` as they are.
     """
     backend = _backend()
     if query and text.parse(query):
@@ -157,7 +160,7 @@ def filter_parents(
         condition = backend.address_condition(address)
     else:
         return parents
-    among_sql, among_params = _among_sql(among)
+    among_sql, among_params = _among_sql(among, public_only)
     sql, params = backend.parents_sql(kind, condition, among_sql, among_params)
     parents = parents.filter(pk__in=RawSQL(sql, params))
     if score:
@@ -167,14 +170,16 @@ def filter_parents(
     return parents
 
 
-def best_hits(query: str, *, kind: str, parents: list[int], among: QuerySet | None = None) -> dict[int, Hit]:
+def best_hits(
+    query: str, *, kind: str, parents: list[int], among: QuerySet | None = None, public_only: bool = False
+) -> dict[int, Hit]:
     """For each of `parents` (a page of results) its best-matching document, with a highlighted
     snippet (of the body, or of the title when only the title matches): one query."""
     parsed = text.parse(query)
     if not parsed or not parents:
         return {}
     backend = _backend()
-    among_sql, among_params = _among_sql(among)
+    among_sql, among_params = _among_sql(among, public_only)
     return backend.best_hits(kind, backend.query_condition(query, parsed), among_sql, among_params, list(parents))
 
 

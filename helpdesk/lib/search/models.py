@@ -21,6 +21,7 @@ class SearchDocument(models.Model):
     parent_id = models.BigIntegerField(null=True, blank=True)
     keywords = models.TextField(blank=True)
     addresses = models.TextField(blank=True)
+    is_public = models.BooleanField(default=True)  # False: for the staff only (an internal note)
 
     class Meta:
         db_table = "search_document"

@@ -38,14 +38,13 @@ def ticket_list(request):
         tickets = tickets.open()
     elif status == "closed":
         tickets = tickets.closed()
-    visible_articles = ticket_search.customer_articles(tickets)
     if q.lstrip("#").isdigit():
         tickets = tickets.filter(number__icontains=q.lstrip("#"))
     elif q:  # the words of the articles they see (never internal notes), and the title
-        tickets = ticket_search.matching(tickets, q, among=visible_articles)
+        tickets = ticket_search.matching(tickets, q, customer=True)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     if q and ticket_search.has_text(q):
-        ticket_search.attach_hits(page.object_list, q, among=visible_articles)
+        ticket_search.attach_hits(page.object_list, q, customer=True)
     context = {"page": page, "status": status, "scope": scope, "q": q, "company_right": company_right}
     return render(request, "customer/ticket_list.html", context)
 
