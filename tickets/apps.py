@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self):
+        # Models are importable only once the app registry is ready.
+        from tickets import reference
+
+        reference.connect()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Company, User
 from tickets import permissions as perms
+from tickets import queries, reference
 from tickets.catalog import OPEN_STATE_TYPES
 from tickets.models import Category, Priority, State, Tag, Ticket
 from tickets.queries import open_state_ids
@@ -53,18 +54,32 @@ class TicketFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.open_ids = open_ids
         self.filters["queue"].queryset = perms.queues_for(user, perms.RO)
+        form = self.form
+        reference.fill(form.fields["state"], reference.active_states())
+        reference.fill(form.fields["priority"], reference.priorities())
         for name in ("owner", "responsible"):
             self.filters[name].field.label_from_instance = lambda u: u.display_name()
 
     def filter_text(self, qs, name, value):
+        """A ticket number ("2026…", "#2026…", "Ticket#2026…") finds that ticket; other text searches titles.
+
+        `number = q OR title LIKE '%q%'` can use no index and read every ticket of the list (0.6-1.3 s
+        over all states at a million tickets). Digits are looked up as a number first (the unique
+        index, one small query); only if no ticket has that number are they searched in titles.
+        """
         value = value.strip()
-        return qs.filter(Q(number=value) | Q(title__icontains=value)) if value else qs
+        if not value:
+            return qs
+        number = queries.number_in(value)
+        if number and Ticket.objects.filter(number=number).exists():
+            return qs.filter(number=number)
+        return qs.filter(title__icontains=value)
 
     def filter_status(self, qs, name, value):
         if value == "open":  # the ids, not the join: see queries.open_state_ids
             return qs.filter(state_id__in=open_state_ids() if self.open_ids is None else self.open_ids)
         if value == "closed":
-            return qs.exclude(state__type__in=OPEN_STATE_TYPES)
+            return qs.exclude(state_id__in=open_state_ids() if self.open_ids is None else self.open_ids)
         return qs
 
     # Customers and companies are looked up first (one small query): matching through the join

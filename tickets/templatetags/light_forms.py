@@ -4,8 +4,9 @@ The zoom shows about fourteen action forms on every request. Through crispy-form
 every widget and every <option> is a template render (about 100 ms per zoom on the bench
 machine); this filter writes the same markup (the ids, classes, `required`, `selected`,
 help texts and errors crispy-bootstrap5 writes) with format_html. It knows the widgets those
-forms use: hidden inputs, <select>, and <input> of any type; anything else is rendered by
-Django's widget as before.
+forms and the list filter use: hidden inputs, <select> (also multiple), checkboxes and <input>
+of any type; anything else (the date range's two inputs) is rendered by Django's widget.
+`{{ field|light_widget }}` writes one widget alone (the list's bulk bar).
 """
 
 from django import forms, template
@@ -40,6 +41,16 @@ def _options(choices, selected: set[str]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - format_html above
 
 
+def _choices(form_field):
+    """The field's choices; a ModelChoiceField given its rows (tickets.reference.fill) runs no query."""
+    if isinstance(form_field, forms.ModelChoiceField) and form_field.queryset._result_cache is not None:
+        head = [("", form_field.empty_label)] if form_field.empty_label is not None else []
+        return head + [
+            (form_field.prepare_value(obj), form_field.label_from_instance(obj)) for obj in form_field.queryset
+        ]
+    return form_field.choices
+
+
 def _widget(bf: BoundField, css: str, described_by: str | None) -> SafeString:
     widget = bf.field.widget
     attrs = bf.build_widget_attrs(dict(widget.attrs))
@@ -50,12 +61,20 @@ def _widget(bf: BoundField, css: str, described_by: str | None) -> SafeString:
     if described_by:
         attrs["aria-describedby"] = described_by
     attrs["id"] = bf.auto_id
-    if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+    if isinstance(widget, forms.Select):  # and SelectMultiple
         selected = set(widget.format_value(bf.value()))
+        if widget.allow_multiple_selected:
+            attrs["multiple"] = True
         return format_html(
-            '<select name="{}"{}>{}</select>', bf.html_name, _attrs(attrs), _options(bf.field.choices, selected)
+            '<select name="{}"{}>{}</select>', bf.html_name, _attrs(attrs), _options(_choices(bf.field), selected)
         )
-    if isinstance(widget, Input):
+    if isinstance(widget, forms.CheckboxInput):
+        value = bf.value()
+        head = {"type": "checkbox", "name": bf.html_name, "checked": widget.check_test(value)}
+        if value not in (None, "", True, False):
+            head["value"] = str(value)
+        return format_html("<input{}>", _attrs({**head, **attrs}))
+    if isinstance(widget, Input) and not isinstance(widget, forms.FileInput):
         value = widget.format_value(bf.value())
         head = {"type": attrs.pop("type", widget.input_type), "name": bf.html_name}
         if value not in (None, ""):
@@ -65,8 +84,10 @@ def _widget(bf: BoundField, css: str, described_by: str | None) -> SafeString:
 
 
 def _css_for(widget) -> str:
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkboxinput form-check-input"
     if isinstance(widget, forms.Select):
-        return "select form-select"
+        return f"{'selectmultiple' if widget.allow_multiple_selected else 'select'} form-select"
     return f"{type(widget).__name__.lower()} form-control"
 
 
@@ -91,7 +112,19 @@ def _field(bf: BoundField) -> SafeString:
         )
     help_text = format_html('<div id="{}" class="form-text">{}</div>', help_id, bf.help_text) if help_id else ""
     widget = _widget(bf, _css_for(bf.field.widget), error_id or help_id)
+    if isinstance(bf.field.widget, forms.CheckboxInput):
+        label = format_html('<label for="{}" class="form-check-label">{}</label>', auto_id, bf.label)
+        return format_html(
+            '<div class="mb-3"><div id="div_{}" class="form-check">{}{}{}{}</div></div>',
+            auto_id, widget, label, errors, help_text,
+        )  # fmt: skip
     return format_html('<div id="div_{}" class="mb-3">{}{}{}{}</div>', auto_id, label, widget, errors, help_text)
+
+
+@register.filter
+def light_widget(bf: BoundField) -> SafeString:
+    """Only the field's widget (the bulk bar's selects), with the classes its form gave it."""
+    return _widget(bf, "", None)
 
 
 @register.filter
