@@ -8,6 +8,7 @@ class TicketsConfig(AppConfig):
 
     def ready(self):
         # Models are importable only once the app registry is ready.
-        from tickets import reference
+        from tickets import reference, sort_keys
 
         reference.connect()
+        sort_keys.connect()

@@ -7,13 +7,13 @@ and starts from tickets.permissions so an agent never reads outside their queues
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tickets import permissions as perms
 from tickets import reference
-from tickets.catalog import OPEN_STATE_TYPES, StateType
+from tickets.catalog import StateType
 from tickets.models import Article, Attachment, Queue, Ticket, TicketHistory, TicketLink
 
 # Sortable columns: the only values `?sort=` accepts (the key is what the URL carries).
@@ -22,9 +22,9 @@ SORTS = {
     "title": "title",
     "queue": "queue__name",
     "state": "state__order",
-    "priority": "priority__level",
-    "owner": "owner__username",
-    "customer": "customer__username",
+    "priority": "priority_level",  # the sort keys on the ticket row (tickets.sort_keys): an index each
+    "owner": "owner_sort",
+    "customer": "customer_sort",
     "created": "created",
     "updated": "updated",
     "escalation": "escalation_at",
@@ -213,20 +213,31 @@ def links(ticket: Ticket, user) -> list[tuple[str, TicketLink, Ticket]]:
 
 
 def customer_tickets(ticket: Ticket, user, limit: int = 10) -> list[Ticket]:
-    """The customer's and the company's other tickets, open first, newest first."""
+    """The customer's and the company's other tickets, open first, newest first (two queries).
+
+    Bounded whatever the company's size: one query of four LIMITed parts (UNION ALL) takes, for
+    the customer and for the company, the newest `limit` open tickets and the newest `limit`
+    tickets, each through the (customer, -created) or (company, -created) index in order; the
+    at most 4 * `limit` rows are ranked here and the first `limit` loaded with what the sidebar
+    shows. Sorting the whole company by open-first (the query before) read all its tickets:
+    22,000 for the biggest bench company, ~150 ms of SQL.
+    """
     if not (ticket.customer_id or ticket.company_id):
         return []
-    who = Q()
-    if ticket.customer_id:
-        who |= Q(customer_id=ticket.customer_id)
-    if ticket.company_id:
-        who |= Q(company_id=ticket.company_id)
-    open_first = Case(
-        When(state__type__in=OPEN_STATE_TYPES, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    qs = perms.tickets_for(user, perms.RO).filter(who).exclude(pk=ticket.pk)
-    qs = qs.select_related("state", "queue", "customer")  # what mini_table.html shows
-    return list(qs.annotate(closed_rank=open_first).order_by("closed_rank", "-created")[:limit])
+    seen = perms.tickets_for(user, perms.RO).exclude(pk=ticket.pk)
+    open_ids = reference.open_state_ids()
+    parts = []
+    for column, value in (("customer_id", ticket.customer_id), ("company_id", ticket.company_id)):
+        if value is not None:
+            theirs = seen.filter(**{column: value}).order_by("-created", "-id").values_list("pk", "created", "state_id")
+            parts += [theirs.filter(state_id__in=open_ids)[:limit], theirs[:limit]]
+    rows = {pk: (state_id not in open_ids, created) for pk, created, state_id in parts[0].union(*parts[1:], all=True)}
+    ranked = sorted(rows, key=lambda pk: (rows[pk][0], -rows[pk][1].timestamp(), -pk))[:limit]
+    if not ranked:
+        return []
+    loaded = Ticket.objects.filter(pk__in=ranked).select_related("state", "queue", "customer")  # mini_table.html
+    by_pk = {t.pk: t for t in loaded}
+    return [by_pk[pk] for pk in ranked if pk in by_pk]
 
 
 def new_activity(user, since) -> dict:
