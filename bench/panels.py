@@ -207,7 +207,7 @@ def load_tickets(count: int, customers: int, seed: float) -> None:
         INSERT INTO tickets_ticket (
             number, title, queue_id, state_id, priority_id, type_id, category_id, customer_id, company_id, owner_id,
             is_locked, locked_at, escalation_at, pending_until, created, updated, first_response_at, closed_at,
-            time_accounted, version)
+            time_accounted, version, customer_sort, owner_sort, priority_level)
         WITH g AS (
             SELECT g, now() - %(days)s * interval '1 day' * (1 - g::float8 / %(count)s)
                        - random() * interval '30 minutes' AS created,
@@ -250,7 +250,10 @@ def load_tickets(count: int, customers: int, seed: float) -> None:
                created, updated,
                CASE WHEN state_id NOT IN ({new}) THEN created + r_prio * interval '6 hours' END,
                CASE WHEN NOT is_open THEN updated END,
-               0, 1
+               0, 1,
+               'bench-c' || lpad(idx::text, 5, '0'),
+               (SELECT username FROM accounts_user WHERE id = owner_id),
+               {pick("r_prio", dict(PRIORITY_WEIGHTS))}
         FROM t ORDER BY g
     """
     with connection.cursor() as cur:
@@ -357,7 +360,10 @@ def load_long_thread(customers: int) -> None:
     ticket = Ticket.objects.open().filter(queue=Queue.objects.get(name="1st level")).order_by("-id").first()
     Article.objects.filter(ticket=ticket).delete()
     Ticket.objects.filter(pk=ticket.pk).update(
-        customer=customer, company=customer.company, title="Invoices are sent twice – the long thread"
+        customer=customer,
+        company=customer.company,
+        customer_sort=customer.username,
+        title="Invoices are sent twice – the long thread",
     )
     agent = User.objects.get(username="agent")
     with connection.cursor() as cur:
@@ -397,7 +403,7 @@ def load_extras(agent) -> None:
     Ticket.watchers.through.objects.bulk_create(
         Ticket.watchers.through(ticket_id=pk, user_id=agent.pk) for pk in mine[:20]
     )
-    Ticket.objects.filter(pk__in=mine[20:]).update(owner=agent, is_locked=True)
+    Ticket.objects.filter(pk__in=mine[20:]).update(owner=agent, owner_sort=agent.username, is_locked=True)
 
 
 def generate(count: int, seed: float) -> dict[str, float]:
