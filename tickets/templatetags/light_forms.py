@@ -42,8 +42,10 @@ def _options(choices, selected: set[str]) -> SafeString:
 
 
 def _choices(form_field):
-    """The field's choices; a ModelChoiceField given its rows (tickets.reference.fill) runs no query."""
-    if isinstance(form_field, forms.ModelChoiceField) and form_field.queryset._result_cache is not None:
+    """The field's choices. A ModelChoiceField's rows are read with one plain query (Django's choice
+    iterator opens a server-side cursor on PostgreSQL: three round trips), or none when the view
+    gave them already (tickets.reference.fill)."""
+    if isinstance(form_field, forms.ModelChoiceField):
         head = [("", form_field.empty_label)] if form_field.empty_label is not None else []
         return head + [
             (form_field.prepare_value(obj), form_field.label_from_instance(obj)) for obj in form_field.queryset
