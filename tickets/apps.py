@@ -8,7 +8,8 @@ class TicketsConfig(AppConfig):
 
     def ready(self):
         # Models are importable only once the app registry is ready.
-        from tickets import reference, sort_keys
+        from tickets import reference
+        from tickets.services import sort_keys
 
         reference.connect()
         sort_keys.connect()

@@ -111,7 +111,7 @@ class Ticket(models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Raised by every change; a form based on an older version is refused.")
     )
-    # Sort keys for the lists (tickets.sort_keys): copies of the customer's and the owner's username and
+    # Sort keys for the lists (tickets/services/sort_keys.py): copies of the customer's and the owner's username and
     # of the priority's level, so that a list sorted by them over all states reads an index in order.
     customer_sort = models.CharField(max_length=150, null=True, blank=True, editable=False)
     owner_sort = models.CharField(max_length=150, null=True, blank=True, editable=False)

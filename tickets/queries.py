@@ -22,7 +22,7 @@ SORTS = {
     "title": "title",
     "queue": "queue__name",
     "state": "state__order",
-    "priority": "priority_level",  # the sort keys on the ticket row (tickets.sort_keys): an index each
+    "priority": "priority_level",  # the sort keys on the ticket row (tickets/services/sort_keys.py)
     "owner": "owner_sort",
     "customer": "customer_sort",
     "created": "created",

@@ -1,4 +1,4 @@
-"""The lists' sort keys on the ticket row (tickets.sort_keys), filled for the existing tickets.
+"""The lists' sort keys on the ticket row (tickets/services/sort_keys.py), filled for the existing tickets.
 
 The backfill is one UPDATE of every ticket (correlated subqueries, valid on PostgreSQL and SQLite):
 one pass over the table, a few minutes at a million tickets on the 2-core bench machine. The
