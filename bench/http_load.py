@@ -99,7 +99,7 @@ def mix() -> tuple[list[Page], dict]:
     try:
         import _search_data  # the search branch's cases, when present
 
-        pages.append(Page("search", "agent", [f"/agent/search/?{q}" for q in _search_data.query_strings()], 10))
+        pages.append(Page("search", "agent", [url for _name, url in _search_data.cases()], 10))
     except (ImportError, AttributeError):
         pass
     return pages, {"agent": agent, "manager": manager, "customer": customer}

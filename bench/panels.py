@@ -21,6 +21,11 @@ from dataclasses import dataclass
 
 from _setup import peak_rss_mb, setup_django
 
+try:
+    import _search_data as search_data  # the ticket search's documents and cases, where the search exists
+except ImportError:
+    search_data = None
+
 DAYS = 3 * 365
 AGENTS = 50  # non-administrator agents who own tickets
 RECENT_DAYS = 30  # a ticket created in the last month is open with OPEN_RECENT, an older one with OPEN_OLD
@@ -427,6 +432,10 @@ def generate(count: int, seed: float) -> dict[str, float]:
         step()
         phases[name] = time.perf_counter() - began
         print(f"  {name:<12} {phases[name]:7.1f} s", flush=True)
+    if search_data is not None:  # the ticket search's documents (bench/_search_data.py)
+        with connection.cursor() as cur:
+            phases["search documents"] = search_data.fill(cur)
+        print(f"  {'search docs':<12} {phases['search documents']:7.1f} s", flush=True)
     began = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
@@ -566,6 +575,8 @@ def cases() -> tuple[list[Case], dict]:
         Case("HR agent: queues, all, sort=owner", "hr", "/agent/queues/?status=all&sort=owner", "/agent/tickets/"),
         Case("HR agent: zoom", "hr", f"/agent/tickets/{hr_ticket.pk}/", hr_ticket.number),
     ]
+    if search_data is not None:  # the full-text search page (bench/_search_data.py)
+        list_ += [Case(name, "agent", url, "") for name, url in search_data.cases()]
     users = {
         "agent": agent, "customer": panel_customer, "thread-customer": long_ticket.customer, "manager": manager,
         "hr": hr_agent,
@@ -625,6 +636,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the data in DATABASE_URL (and reuse it next time)")
     parser.add_argument("-k", "--only", default="", help="only the cases whose name contains this text")
     parser.add_argument("--seed", type=float, default=0.42)
+    parser.add_argument(
+        "--fill-search", action="store_true", help="(re)build the search documents of the data kept in DATABASE_URL"
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic here
 
@@ -646,6 +660,13 @@ def main() -> None:
         if Company.objects.filter(name=company_name(0)).exists():
             print("Reusing the bench data already in the database (-n is ignored).")
             phases = {}
+            if args.fill_search and search_data is not None:
+                from django.db import connection
+
+                with connection.cursor() as cur:
+                    phases["search documents"] = search_data.fill(cur)
+                    cur.execute("VACUUM ANALYZE")
+                print(f"  search documents {phases['search documents']:.0f} s", flush=True)
         else:
             print(f"Generating {args.count:,} tickets ...", flush=True)
             phases = generate(args.count, args.seed)
