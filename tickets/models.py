@@ -378,15 +378,46 @@ class CannedResponse(models.Model):
         return self.name
 
 
+class SavedSearchQuerySet(models.QuerySet):
+    def visible_to(self, user, group_ids=frozenset()):
+        """The agent's own searches and those shared with them: with every agent, or with an access
+        group they hold a right on (`group_ids`, from tickets.permissions.group_ids)."""
+        shared = Q(sharing=SavedSearch.Sharing.AGENTS) | Q(sharing=SavedSearch.Sharing.GROUP, group_id__in=group_ids)
+        return self.filter(Q(user=user) | shared).select_related("user")
+
+
 class SavedSearch(models.Model):
-    """An agent's named ticket-list filter: the query string of the queue view, re-validated on every use."""
+    """An agent's named ticket-list filter or search: the query string of the queue view or of the
+    search page (`page`), re-validated on every use; private or shared with other agents."""
+
+    class Page(models.TextChoices):
+        LIST = "list", _("queue view")
+        SEARCH = "search", _("search")
+
+    class Sharing(models.TextChoices):
+        PRIVATE = "private", _("only me")
+        AGENTS = "agents", _("all agents")
+        GROUP = "group", _("an access group")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="saved_searches"
     )
     name = models.CharField(_("name"), max_length=100)
     query = models.CharField(_("query"), max_length=2000, blank=True)
+    page = models.CharField(_("page"), max_length=10, choices=Page.choices, default=Page.LIST)
+    sharing = models.CharField(_("shared with"), max_length=10, choices=Sharing.choices, default=Sharing.PRIVATE)
+    group = models.ForeignKey(
+        "accounts.AccessGroup",
+        verbose_name=_("access group"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Shared with the agents holding a right on this group."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SavedSearchQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -396,3 +427,6 @@ class SavedSearch(models.Model):
 
     def __str__(self):
         return self.name
+
+    def url_name(self) -> str:
+        return "agent:search" if self.page == self.Page.SEARCH else "agent:queues"

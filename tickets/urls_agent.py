@@ -3,7 +3,19 @@
 from django.urls import path
 
 from accounts.views import agent as auth
-from tickets.views.agent import actions, compose, create, customers, dashboard, lists, notify, pdf, searches, zoom
+from tickets.views.agent import (
+    actions,
+    compose,
+    create,
+    customers,
+    dashboard,
+    lists,
+    notify,
+    pdf,
+    search,
+    searches,
+    zoom,
+)
 
 app_name = "agent"
 
@@ -30,6 +42,7 @@ urlpatterns = [
     path("escalated/", lists.ticket_list, {"scope": "escalated"}, name="escalated"),
     path("reminders/", lists.ticket_list, {"scope": "reminders"}, name="reminders"),
     path("bulk/", lists.bulk, name="bulk"),
+    path("search/", search.search, name="search"),
     path("searches/", searches.save_search, name="save_search"),
     path("searches/<int:search_id>/delete/", searches.delete_search, name="delete_search"),
     path("new/<str:kind>/", create.create_ticket, name="create"),

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import F
 
-from tickets import events
+from tickets import events, search
 from tickets import permissions as perms
 from tickets.errors import InvalidChange
 from tickets.message import Message, new_message_id
@@ -85,8 +85,9 @@ def write_article(ticket: Ticket, *, actor, message: Message) -> Article:
         raw_message=store_bytes(message.raw_message) if message.raw_message else None,
         time_accounted=Decimal(str(message.time_minutes or 0)),
     )
+    filenames = []
     for item in message.attachments:
-        Attachment.objects.create(
+        attachment = Attachment.objects.create(
             article=article,
             stored=store_bytes(item.content),
             filename=clean_filename(item.filename),
@@ -95,6 +96,8 @@ def write_article(ticket: Ticket, *, actor, message: Message) -> Article:
             is_inline=item.is_inline,
             content_id=item.content_id,
         )
+        filenames.append(attachment.filename)
+    search.index_article(article, title=ticket.title, filenames=filenames)
     return article
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from tickets import events
+from tickets import events, search
 from tickets import permissions as perms
 from tickets.errors import InvalidChange, PermissionDenied, TicketLocked
 from tickets.models import CustomField, CustomFieldValue, StateType, Ticket
@@ -188,6 +188,8 @@ def _set_simple(ticket, actor, perm, field, value, event, expected_version):
         bump(fresh, field)
         if field in ("priority", "category", "type"):
             sla.recompute(fresh, event=sla.ATTRIBUTE_CHANGED)
+        if field == "title":
+            search.reindex_ticket(fresh)
         record(fresh, actor, event, field, old or "", value or "")
         events.publish(event, fresh, actor, old=getattr(old, "pk", None), new=getattr(value, "pk", None))
     refresh(ticket, fresh)

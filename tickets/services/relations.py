@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from tickets import events
+from tickets import events, search
 from tickets import permissions as perms
 from tickets.errors import InvalidChange
 from tickets.models import Article, State, StateType, Tag, Ticket, TicketLink, TicketMerge
@@ -123,6 +123,7 @@ def merge(*, source: Ticket, target: Ticket, actor, expected_version: int | None
         if dst.state.type == StateType.MERGED:
             raise InvalidChange(f"Ticket {dst.number} is merged itself; merge into {dst.merged_into}.")
         moved = Article.objects.filter(ticket=src).update(ticket=dst)
+        search.reindex_ticket(dst)
         dst.time_accounted += src.time_accounted
         bump(dst, "time_accounted")
         record(dst, actor, "merged", "merge", src.number, f"{moved} articles")

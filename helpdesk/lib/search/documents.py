@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString
 
 from helpdesk.lib.search.text import highlighted
+from helpdesk.lib.search.text import marked as text_marked
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,9 @@ class Document:
     language: str
     title: str
     body: str
+    parent: int | None = None  # what it is found as (a ticket, for a ticket's article)
+    keywords: str = ""  # weighs less than the body (attachment file names)
+    addresses: str = ""  # mail addresses (To/Cc), also matched alone by `engine.filter_parents(address=...)`
 
 
 @dataclass(frozen=True)
@@ -39,3 +43,9 @@ def hits(rows, *, typo: bool = False) -> list[Hit]:
         )
         for row in rows
     ]
+
+
+def hit_for(parent_id: int, object_id: int, score, body_snippet: str, title_snippet: str) -> Hit:
+    """A grouped search's hit: the snippet of the body, or of the title when only the title matched."""
+    snippet = body_snippet if text_marked(body_snippet) or not text_marked(title_snippet) else title_snippet
+    return Hit(object_id=object_id, language="", title="", snippet=highlighted(snippet), score=float(score or 0))

@@ -12,6 +12,7 @@ similarity match of titles in Python. See helpdesk/lib/search/postgres.py and sq
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from helpdesk.lib.search import postgres, sqlite, text
 from helpdesk.lib.search.documents import Document, Hit
@@ -28,13 +29,38 @@ def index(document: Document) -> None:
     row, _ = SearchDocument.objects.update_or_create(
         kind=document.kind,
         object_id=document.id,
-        defaults={
-            "language": document.language or "",
-            "title": text.clean(document.title),
-            "body": text.clean(document.body),
-        },
+        defaults=_fields(document),
     )
     _backend().sync(row)
+
+
+def _fields(document: Document) -> dict:
+    return {
+        "language": document.language or "",
+        "title": text.clean(document.title),
+        "body": text.clean(document.body),
+        "parent_id": document.parent,
+        "keywords": text.clean(document.keywords),
+        "addresses": text.clean(document.addresses),
+    }
+
+
+@transaction.atomic
+def index_many(documents: list[Document]) -> None:
+    """Add or replace a batch of documents (a backfill): one upsert, then the full-text rows."""
+    if not documents:
+        return
+    rows = [SearchDocument(kind=document.kind, object_id=document.id, **_fields(document)) for document in documents]
+    SearchDocument.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["kind", "object_id"],
+        update_fields=["language", "title", "body", "parent_id", "keywords", "addresses"],
+    )
+    kinds = {document.kind for document in documents}
+    ids = [document.id for document in documents]
+    saved = SearchDocument.objects.filter(kind__in=kinds, object_id__in=ids)
+    _backend().sync_many(list(saved))
 
 
 @transaction.atomic
@@ -66,6 +92,71 @@ def search(
         rows = _candidates(kind, among).exclude(object_id__in=found)
         hits += backend.similar_titles(rows, query, language=language, limit=limit - len(hits))
     return hits
+
+
+def has_words(query: str) -> bool:
+    """Is there anything to search for in `query` (not only exclusions or punctuation)?"""
+    return bool(text.parse(query))
+
+
+def _among_sql(among: QuerySet | None) -> tuple[str, list]:
+    if among is None:
+        return "", []
+    sql, params = among.query.sql_with_params()
+    return f" AND d.object_id IN ({sql})", list(params)
+
+
+def filter_parents(
+    parents: QuerySet,
+    *,
+    kind: str,
+    query: str = "",
+    address: str = "",
+    among: QuerySet | None = None,
+    score: str = "",
+) -> QuerySet:
+    """`parents` (e.g. tickets) that have a document of `kind` matching `query` (web-search syntax)
+    or holding the mail `address`, in one SQL query: a semi-join on the full-text index.
+
+    `among` limits the documents that count (a queryset of their object ids, e.g. the articles a
+    customer may see). With `score`, each parent is annotated under that name with its best
+    document's relevance (higher is better). A query with nothing to search leaves `parents` as they are.
+    """
+    backend = _backend()
+    if query and text.parse(query):
+        condition = backend.query_condition(query, text.parse(query))
+    elif address.strip():
+        condition = backend.address_condition(address)
+    else:
+        return parents
+    among_sql, among_params = _among_sql(among)
+    sql, params = backend.parents_sql(kind, condition, among_sql, among_params)
+    parents = parents.filter(pk__in=RawSQL(sql, params))
+    if score:
+        outer = f'"{parents.model._meta.db_table}"."{parents.model._meta.pk.column}"'
+        sql, params = backend.score_sql(kind, condition, among_sql, among_params, outer)
+        parents = parents.annotate(**{score: RawSQL(sql, params)})
+    return parents
+
+
+def best_hits(query: str, *, kind: str, parents: list[int], among: QuerySet | None = None) -> dict[int, Hit]:
+    """For each of `parents` (a page of results) its best-matching document, with a highlighted
+    snippet (of the body, or of the title when only the title matches): one query."""
+    parsed = text.parse(query)
+    if not parsed or not parents:
+        return {}
+    backend = _backend()
+    among_sql, among_params = _among_sql(among)
+    return backend.best_hits(kind, backend.query_condition(query, parsed), among_sql, among_params, list(parents))
+
+
+def similar_parents(query: str, *, kind: str, parents: QuerySet, limit: int = 5) -> list[int]:
+    """Ids of `parents` whose documents' titles look like `query` (a misspelling), most alike
+    first: the "did you mean" when the full text finds nothing. One query (pg_trgm's index)."""
+    if not text.words(query):
+        return []
+    sql, params = parents.order_by().values("pk").query.sql_with_params()
+    return _backend().similar_parents(query, kind, sql, list(params), limit)
 
 
 def suggest(query: str, *, kind: str, among: QuerySet | None = None, language: str = "", limit: int = 5) -> list[Hit]:

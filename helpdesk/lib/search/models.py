@@ -1,4 +1,8 @@
-"""One row per searchable thing (an FAQ article, later a ticket): the engine's own index table.
+"""One row per searchable thing (an FAQ article, a ticket's article): the engine's own index table.
+
+`parent_id` groups documents that are found together (a ticket's articles: a search returns
+tickets, each with its best article); `keywords` (attachment file names) and `addresses`
+(To/Cc) weigh less than the title and body.
 
 The full-text structures live beside it, made by the migrations for the database in use:
 on PostgreSQL a `vector` tsvector column with a GIN index and a trigram index on `title`;
@@ -14,10 +18,14 @@ class SearchDocument(models.Model):
     language = models.CharField(max_length=10, blank=True)
     title = models.TextField()
     body = models.TextField(blank=True)
+    parent_id = models.BigIntegerField(null=True, blank=True)
+    keywords = models.TextField(blank=True)
+    addresses = models.TextField(blank=True)
 
     class Meta:
         db_table = "search_document"
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_once")]
+        indexes = [models.Index(fields=["kind", "parent_id"], name="search_document_parent")]
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"

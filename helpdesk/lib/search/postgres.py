@@ -12,19 +12,33 @@ the database with a UTF-8 locale (e.g. C.UTF-8 or en_US.UTF-8; the official Dock
 from django.db import connection
 
 from helpdesk.lib.search import text
-from helpdesk.lib.search.documents import hits
+from helpdesk.lib.search.documents import hit_for, hits
 
 CONFIG = "helpdesk_search"
 TITLE_SIMILARITY = "0.3"
 _HEADLINE = f"StartSel={text.MARK_START}, StopSel={text.MARK_STOP}, MaxWords=30, MinWords=12, MaxFragments=2"
 
 
+# title A, body B, keywords (attachment names) C, addresses (To/Cc) D
+VECTOR = (
+    f"setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')"
+    f" || setweight(to_tsvector('{CONFIG}', %s), 'C') || setweight(to_tsvector('{CONFIG}', %s), 'D')"
+)
+
+
+def _vector_params(row) -> list:
+    return [text.fold(row.title), text.fold(row.body), text.fold(row.keywords), text.fold(row.addresses)]
+
+
 def sync(row) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE search_document SET vector = setweight(to_tsvector('{CONFIG}', %s), 'A')"
-            f" || setweight(to_tsvector('{CONFIG}', %s), 'B') WHERE id = %s",
-            [text.fold(row.title), text.fold(row.body), row.pk],
+        cursor.execute(f"UPDATE search_document SET vector = {VECTOR} WHERE id = %s", [*_vector_params(row), row.pk])
+
+
+def sync_many(rows) -> None:
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE search_document SET vector = {VECTOR} WHERE id = %s", [[*_vector_params(r), r.pk] for r in rows]
         )
 
 
@@ -66,3 +80,61 @@ def similar_titles(rows, query: str, *, language: str, limit: int) -> list:
         params=[query],
     ).order_by("-score", "object_id")
     return hits(rows[:limit], typo=True)
+
+
+# --- documents grouped by parent (a ticket's articles): conditions on the alias `d`
+
+
+def query_condition(query: str, parsed) -> tuple[str, list]:
+    return f"d.vector @@ websearch_to_tsquery('{CONFIG}', %s)", [text.fold(query)]
+
+
+def address_condition(address: str) -> tuple[str, list]:
+    """The address as one lexeme (the parser reads an address as one `email` token), in the D part;
+    an unfinished address matches as a prefix."""
+    address = text.fold(address.strip()).replace("'", "").replace("\\", "")
+    return f"d.vector @@ to_tsquery('{CONFIG}', %s)", [f"'{address}':*D"]
+
+
+def parents_sql(kind, condition, among_sql, among_params) -> tuple[str, list]:
+    where, params = condition
+    sql = f"SELECT d.parent_id FROM search_document d WHERE d.kind = %s AND {where}{among_sql}"
+    return sql, [kind, *params, *among_params]
+
+
+def score_sql(kind, condition, among_sql, among_params, outer) -> tuple[str, list]:
+    where, params = condition
+    rank = where.replace("d.vector @@ ", "ts_rank(d.vector, ", 1) + ")"
+    sql = (
+        f"SELECT max({rank}) FROM search_document d WHERE d.kind = %s AND d.parent_id = {outer} AND {where}{among_sql}"
+    )
+    return sql, [*params, kind, *params, *among_params]
+
+
+def best_hits(kind, condition, among_sql, among_params, parents: list[int]) -> dict:
+    where, params = condition
+    query_sql = where.removeprefix("d.vector @@ ")
+    rank = f"ts_rank(d.vector, {query_sql})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT b.parent_id, b.object_id, b.score,"
+            f" ts_headline('{CONFIG}', d.body, {query_sql}, %s), ts_headline('{CONFIG}', d.title, {query_sql}, %s)"
+            f" FROM (SELECT DISTINCT ON (d.parent_id) d.parent_id, d.object_id, d.id, {rank} AS score"
+            f"  FROM search_document d WHERE d.kind = %s AND d.parent_id = ANY(%s) AND {where}{among_sql}"
+            f"  ORDER BY d.parent_id, score DESC, d.object_id) b"
+            f" JOIN search_document d ON d.id = b.id",
+            [*params, _HEADLINE, *params, _HEADLINE, *params, kind, parents, *params, *among_params],
+        )
+        return {row[0]: hit_for(*row) for row in cursor.fetchall()}
+
+
+def similar_parents(query: str, kind: str, parents_sql_: str, parents_params: list, limit: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [TITLE_SIMILARITY])
+        cursor.execute(
+            "SELECT d.parent_id, max(word_similarity(%s, d.title)) AS score FROM search_document d"
+            f" WHERE d.kind = %s AND %s <%% d.title AND d.parent_id IN ({parents_sql_})"
+            " GROUP BY d.parent_id ORDER BY score DESC, d.parent_id LIMIT %s",
+            [query, kind, query, *parents_params, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]

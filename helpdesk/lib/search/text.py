@@ -74,3 +74,8 @@ def highlighted(snippet: str) -> SafeString:
     """A snippet from the database, escaped, with its matches in <mark>."""
     escaped = escape(snippet or "")
     return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))  # noqa: S308
+
+
+def marked(snippet: str) -> bool:
+    """Does a snippet from the database hold a match?"""
+    return MARK_START in (snippet or "")

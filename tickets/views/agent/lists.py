@@ -18,6 +18,7 @@ from tickets.forms.bulk import BulkForm
 from tickets.pending import default_pending_until
 from tickets.views.agent.base import agent_required, message_for
 from tickets.views.agent.paging import paginate
+from tickets.views.agent.searches import saved_for, share_groups
 
 SCOPES = {
     "queues": gettext_lazy("Queue view"),
@@ -87,7 +88,8 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "bulk_form": bulk_form,
-        "saved_searches": list(user.saved_searches.all()),
+        "saved_searches": saved_for(user),
+        "share_groups": list(share_groups(user)),
         "now": timezone.now(),
         "filtering": any(k not in ("page", "sort", "size") for k in request.GET),
     }

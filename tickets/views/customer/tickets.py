@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -12,6 +11,7 @@ from accounts import throttle
 from faq import feedback as faq_feedback
 from faq.views import search as faq_search
 from tickets import permissions, queries, services
+from tickets import search as ticket_search
 from tickets.errors import InvalidChange, TicketError
 from tickets.files import Attachment
 from tickets.forms.customer import NewTicketForm, RatingForm, ReplyForm, TicketFilterForm, file_inputs
@@ -38,9 +38,14 @@ def ticket_list(request):
         tickets = tickets.filter(state_id__in=queries.open_state_ids())
     elif status == "closed":
         tickets = tickets.exclude(state_id__in=queries.open_state_ids())
-    if q:
-        tickets = tickets.filter(Q(title__icontains=q) | Q(number__icontains=q))
+    visible_articles = ticket_search.customer_articles(tickets)
+    if q.lstrip("#").isdigit():
+        tickets = tickets.filter(number__icontains=q.lstrip("#"))
+    elif q:  # the words of the articles they see (never internal notes), and the title
+        tickets = ticket_search.matching(tickets, q, among=visible_articles)
     page = BothEndsPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    if q and ticket_search.has_text(q):
+        ticket_search.attach_hits(page.object_list, q, among=visible_articles)
     context = {"page": page, "status": status, "scope": scope, "q": q, "company_right": company_right}
     return render(request, "customer/ticket_list.html", context)
 

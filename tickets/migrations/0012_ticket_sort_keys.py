@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0006_company_contract_sla"),
-        ("tickets", "0010_sla_clocks"),
+        ("tickets", "0011_saved_search_sharing_and_page"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,82 @@
+"""Articles written before the search existed become findable with `manage.py search_index_tickets`."""
+
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from helpdesk.lib.search.models import SearchDocument
+from tickets import services
+from tickets.message import Message
+from tickets.search import KIND
+from tickets.search_backfill import fill_all
+from tickets.storage import FileInput
+
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
+
+
+@pytest.fixture
+def old_tickets(agent, queue):
+    """Tickets whose documents are gone, as on an installation upgraded from before the search."""
+    first = services.create_ticket(
+        actor=agent,
+        queue=queue,
+        title="Příliš žluťoučký kůň",
+        message=Message(
+            channel="email",
+            body_text="Принтер печатает пустые листы",
+            to="Helpdesk <helpdesk@example.com>",
+            attachments=[FileInput("scan_2026-report.pdf", b"%PDF", "application/pdf")],
+        ),
+    )
+    second = services.create_ticket(
+        actor=agent, queue=queue, title="Plain", message=Message(channel="email", body_html="<p>the <b>heater</b></p>")
+    )
+    SearchDocument.objects.filter(kind=KIND).delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts")
+    return first, second
+
+
+def found(client, **params) -> list[str]:
+    return [t.number for t in client.get(reverse("agent:search"), params).context["page"].objects]
+
+
+def test_the_backfill_command_makes_old_articles_findable(client, agent, old_tickets):
+    first, second = old_tickets
+    client.force_login(agent)
+    assert found(client, q="принтер") == []
+    call_command("search_index_tickets", batch=1)
+    assert found(client, q="принтер") == [first.number]
+    assert found(client, q="prilis") == [first.number]
+    assert found(client, q="heater") == [second.number]
+    assert found(client, q="report") == [first.number]
+    assert found(client, recipient="helpdesk@example.com") == [first.number]
+    call_command("search_index_tickets")  # again: replaced, not duplicated
+    assert SearchDocument.objects.filter(kind=KIND).count() == 2
+
+
+@pytest.mark.postgres
+def test_the_bench_fill_builds_the_same_documents(client, agent, old_tickets):
+    first, second = old_tickets
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    try:
+        from _search_data import CASES, fill
+    finally:
+        sys.path.pop(0)
+    with connection.cursor() as cursor:
+        fill(cursor)
+    client.force_login(agent)
+    assert found(client, q="ПРИНТЕР") == [first.number]
+    assert found(client, q="heater") == [second.number]
+    assert found(client, q="scan") == [first.number]
+    assert found(client, recipient="helpdesk@example.com") == [first.number]
+    assert all(url.startswith("/agent/search/?") for _name, url in CASES)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_document WHERE kind = %s", [KIND])
+        fill_all(cursor)  # the statement alone, the indexes kept
+    assert found(client, q="zlutoucky") == [first.number]

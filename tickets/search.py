@@ -1,0 +1,112 @@
+"""Tickets in the search engine (helpdesk/lib/search): one document per article, found as its ticket.
+
+An article's document: the ticket's title and the article's subject (weight A), its body as
+plain text (B), its attachments' file names (C) and its To/Cc addresses (D), with the ticket
+as `parent`, so a search returns tickets, each with its best-matching article for the snippet.
+
+Kept current by the service layer (tickets/services/), in the same transaction as the change:
+`write_article` indexes every new article (created, replied, split, from mail), `set_title`
+and `merge` re-index the ticket's articles. Installations upgraded from a version without
+ticket search fill the index with `manage.py search_index_tickets` (`index_articles` here).
+
+Searching keeps visibility with its owner: the caller passes the tickets the reader may see
+(`permissions.tickets_for`, `customer_tickets`) and, for customers, the articles they may
+see; the text match is a semi-join on the full-text index inside that same query.
+"""
+
+import re
+from email.utils import getaddresses
+
+from django.db.models import QuerySet
+
+from helpdesk.lib.search import engine
+from helpdesk.lib.search.documents import Document, Hit
+from helpdesk.lib.search.text import plain_text
+from tickets.models import Article, Attachment, Ticket
+
+KIND = "ticket"
+SCORE = "search_score"
+BATCH = 500
+_WORD = re.compile(r"[^\W_]+")  # "quarterly-report_2026.pdf" is found by "quarterly", "report", "2026", "pdf"
+
+
+def document_for(article: Article, *, title: str, filenames: list[str]) -> Document:
+    heading = title if not article.subject or article.subject == title else f"{title}\n{article.subject}"
+    recipients = getaddresses([article.to_addresses or "", article.cc_addresses or ""])
+    return Document(
+        kind=KIND,
+        id=article.pk,
+        language="",
+        title=heading,
+        body=article.body_text or plain_text(article.body_html),
+        parent=article.ticket_id,
+        keywords=" ".join(f"{name} {' '.join(_WORD.findall(name))}" for name in filenames),
+        addresses=" ".join(address for _name, address in recipients if "@" in address),
+    )
+
+
+def index_article(article: Article, *, title: str, filenames: list[str]) -> None:
+    """A new article (the services call it where they write one, with its attachments' names)."""
+    engine.index(document_for(article, title=title, filenames=filenames))
+
+
+def index_articles(articles: QuerySet[Article], *, batch: int = BATCH) -> int:
+    """(Re-)index `articles` in batches of `batch` (three queries a batch); returns how many."""
+    count, last = 0, 0
+    articles = (
+        articles.order_by("pk")
+        .select_related("ticket")
+        .only("ticket__title", "subject", "body_text", "body_html", "to_addresses", "cc_addresses", "ticket_id")
+    )
+    while True:
+        chunk = list(articles.filter(pk__gt=last)[:batch])
+        if not chunk:
+            return count
+        names: dict[int, list[str]] = {}
+        for article_id, filename in Attachment.objects.filter(article__in=chunk).values_list("article_id", "filename"):
+            names.setdefault(article_id, []).append(filename)
+        engine.index_many([document_for(a, title=a.ticket.title, filenames=names.get(a.pk, [])) for a in chunk])
+        count += len(chunk)
+        last = chunk[-1].pk
+
+
+def reindex_ticket(ticket: Ticket) -> int:
+    """After the title changed or articles moved in (merge)."""
+    return index_articles(Article.objects.filter(ticket_id=ticket.pk))
+
+
+def matching(
+    tickets: QuerySet[Ticket], text: str, *, among: QuerySet | None = None, rank: bool = False
+) -> QuerySet[Ticket]:
+    """`tickets` with an article matching `text` (web-search syntax); with `rank`, annotated with
+    `search_score` (the best article's relevance). Empty text: `tickets` unchanged."""
+    return engine.filter_parents(tickets, kind=KIND, query=text, among=among, score=SCORE if rank else "")
+
+
+def with_recipient(tickets: QuerySet[Ticket], address: str) -> QuerySet[Ticket]:
+    """`tickets` with an article sent to `address` (To or Cc; an unfinished address as a prefix)."""
+    return engine.filter_parents(tickets, kind=KIND, address=address)
+
+
+def has_text(text: str) -> bool:
+    return engine.has_words(text)
+
+
+def attach_hits(tickets: list[Ticket], text: str, *, among: QuerySet | None = None) -> list[Ticket]:
+    """Give each ticket of a page `search_hit` (its best article, snippet highlighted): one query."""
+    hits: dict[int, Hit] = engine.best_hits(text, kind=KIND, parents=[t.pk for t in tickets], among=among)
+    for ticket in tickets:
+        ticket.search_hit = hits.get(ticket.pk)
+    return tickets
+
+
+def similar_tickets(tickets: QuerySet[Ticket], text: str, *, limit: int = 5) -> list[Ticket]:
+    """Tickets among `tickets` whose title looks like `text` (a typo): "did you mean"."""
+    ids = engine.similar_parents(text, kind=KIND, parents=tickets, limit=limit)
+    found = Ticket.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def customer_articles(tickets: QuerySet[Ticket]) -> QuerySet:
+    """The ids of the articles a customer sees on `tickets` (never internal notes)."""
+    return Article.objects.filter(ticket__in=tickets, is_visible_to_customer=True).values("pk")
