@@ -56,3 +56,14 @@ def test_the_sidebar_shows_an_old_open_ticket_first_then_the_newest_of_a_big_com
 
     assert [t.pk for t in shown] == [old_open.pk] + [t.pk for t in closed[:9]]
     assert shown[0].state.name and shown[0].queue.name  # loaded with what the sidebar shows
+
+
+@pytest.mark.postgres
+def test_the_title_filter_can_use_the_trigram_index(queue):
+    TicketFactory(queue=queue, title="Printer on floor 3 jams")
+    sql, params = Ticket.objects.filter(title__icontains="printer").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "ticket_title_trgm" in plan, plan
