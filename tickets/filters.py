@@ -54,11 +54,19 @@ class TicketFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.open_ids = open_ids
         self.filters["queue"].queryset = perms.queues_for(user, perms.RO)
-        form = self.form
-        reference.fill(form.fields["state"], reference.active_states())
-        reference.fill(form.fields["priority"], reference.priorities())
         for name in ("owner", "responsible"):
             self.filters[name].field.label_from_instance = lambda u: u.display_name()
+
+    @property
+    def form(self):
+        """The form, built when first asked for (after a subclass added its filters), its state and
+        priority choices from the per-process copy (tickets.reference)."""
+        built = hasattr(self, "_form")
+        form = super().form
+        if not built:
+            reference.fill(form.fields["state"], reference.active_states())
+            reference.fill(form.fields["priority"], reference.priorities())
+        return form
 
     def filter_text(self, qs, name, value):
         """A ticket number ("2026…", "#2026…", "Ticket#2026…") finds that ticket; other text searches titles.

@@ -7,6 +7,7 @@ and starts from tickets.permissions so an agent never reads outside their queues
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -215,7 +216,8 @@ def links(ticket: Ticket, user) -> list[tuple[str, TicketLink, Ticket]]:
 def customer_tickets(ticket: Ticket, user, limit: int = 10) -> list[Ticket]:
     """The customer's and the company's other tickets, open first, newest first (two queries).
 
-    Bounded whatever the company's size: one query of four LIMITed parts (UNION ALL) takes, for
+    Bounded whatever the company's size: one query of four LIMITed parts (UNION ALL; one query
+    each on SQLite, which allows no LIMIT there) takes, for
     the customer and for the company, the newest `limit` open tickets and the newest `limit`
     tickets, each through the (customer, -created) or (company, -created) index in order; the
     at most 4 * `limit` rows are ranked here and the first `limit` loaded with what the sidebar
@@ -231,7 +233,11 @@ def customer_tickets(ticket: Ticket, user, limit: int = 10) -> list[Ticket]:
         if value is not None:
             theirs = seen.filter(**{column: value}).order_by("-created", "-id").values_list("pk", "created", "state_id")
             parts += [theirs.filter(state_id__in=open_ids)[:limit], theirs[:limit]]
-    rows = {pk: (state_id not in open_ids, created) for pk, created, state_id in parts[0].union(*parts[1:], all=True)}
+    if connection.features.supports_slicing_ordering_in_compound:
+        found = list(parts[0].union(*parts[1:], all=True))
+    else:  # SQLite: no LIMIT inside a UNION; the same parts one by one
+        found = [row for part in parts for row in part]
+    rows = {pk: (state_id not in open_ids, created) for pk, created, state_id in found}
     ranked = sorted(rows, key=lambda pk: (rows[pk][0], -rows[pk][1].timestamp(), -pk))[:limit]
     if not ranked:
         return []
