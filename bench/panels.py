@@ -456,6 +456,7 @@ def drop_generated() -> None:
             CREATE TEMP TABLE bench_ticket AS
                 SELECT t.id FROM tickets_ticket t JOIN accounts_user u ON u.id = t.customer_id
                 WHERE u.username LIKE 'bench-c%%';
+            DELETE FROM search_document WHERE kind = 'ticket' AND parent_id IN (SELECT id FROM bench_ticket);
             DELETE FROM tickets_article WHERE ticket_id IN (SELECT id FROM bench_ticket);
             DELETE FROM tickets_tickethistory WHERE ticket_id IN (SELECT id FROM bench_ticket);
             DELETE FROM tickets_ticket_watchers WHERE ticket_id IN (SELECT id FROM bench_ticket);
