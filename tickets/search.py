@@ -15,10 +15,15 @@ see; the text match is a semi-join on the full-text index inside that same query
 """
 
 import re
+from difflib import SequenceMatcher
 from email.utils import getaddresses
 
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.functions import Greatest
 
+from accounts.models import Company, User
 from helpdesk.lib.search import engine
 from helpdesk.lib.search.documents import Document, Hit
 from helpdesk.lib.search.text import plain_text
@@ -27,6 +32,8 @@ from tickets.models import Article, Attachment, Ticket
 KIND = "ticket"
 SCORE = "search_score"
 BATCH = 500
+NAME_SIMILARITY = 0.4  # pg_trgm word similarity; difflib's ratio must reach twice that
+NAMES_COMPARED_IN_PYTHON = 20_000
 _WORD = re.compile(r"[^\W_]+")  # "quarterly-report_2026.pdf" is found by "quarterly", "report", "2026", "pdf"
 
 
@@ -100,11 +107,36 @@ def attach_hits(tickets: list[Ticket], text: str, *, among: QuerySet | None = No
     return tickets
 
 
-def similar_tickets(tickets: QuerySet[Ticket], text: str, *, limit: int = 5) -> list[Ticket]:
-    """Tickets among `tickets` whose title looks like `text` (a typo): "did you mean"."""
-    ids = engine.similar_parents(text, kind=KIND, parents=tickets, limit=limit)
-    found = Ticket.objects.in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+def corrected(text: str) -> str:
+    """The query with its misspelled words corrected to words of ticket titles ('' if none)."""
+    return engine.corrected(text)
+
+
+def similar_names(value: str, *, companies: bool, limit: int = 3) -> list[str]:
+    """Customer user names (or company names) that look like `value`: "did you mean" for a
+    customer or company criterion that matched nobody. pg_trgm on PostgreSQL, difflib on SQLite."""
+    value = value.strip()
+    if not value:
+        return []
+    if companies:
+        rows, fields = Company.objects.all(), ("name",)
+    else:
+        rows, fields = User.customers.all(), ("username", "last_name")
+    if connection.vendor == "postgresql":
+        score = (
+            Greatest(*[TrigramWordSimilarity(value, field) for field in fields])
+            if len(fields) > 1
+            else (TrigramWordSimilarity(value, fields[0]))
+        )
+        rows = rows.annotate(likeness=score).filter(likeness__gte=NAME_SIMILARITY).order_by("-likeness", fields[0])
+        return list(rows.values_list(fields[0], flat=True)[:limit])
+    folded = value.casefold()
+    scored = []
+    for row in rows.values_list(*fields)[:NAMES_COMPARED_IN_PYTHON]:
+        likeness = max(SequenceMatcher(None, folded, (field or "").casefold()).ratio() for field in row)
+        if likeness >= NAME_SIMILARITY * 2:
+            scored.append((-likeness, row[0]))
+    return [name for _likeness, name in sorted(scored)[:limit]]
 
 
 def customer_articles(tickets: QuerySet[Ticket]) -> QuerySet:

@@ -52,15 +52,32 @@ UPSERT = (
 )
 
 
+# the title words, for correcting misspelled queries (helpdesk.lib.search.engine.corrected)
+_WORDS = """
+    INSERT INTO search_word (word)
+    SELECT word FROM ts_stat(%s) WHERE length(word) BETWEEN 3 AND 100
+    ON CONFLICT (word) DO NOTHING
+"""
+
+
+def _title_words(cursor, where: str = "") -> None:
+    cursor.execute(
+        _WORDS, [f"SELECT to_tsvector('simple', lower(title)) FROM search_document WHERE kind = '{search.KIND}'{where}"]
+    )
+
+
 def fill_all(cursor) -> None:
-    """Every article's document in one statement (PostgreSQL; for a freshly loaded database, where
-    no ticket document exists yet: the bench). The caller may drop and rebuild the indexes around it."""
+    """Every article's document in one statement, then the title words (PostgreSQL; for a freshly loaded
+    database, where no ticket document exists yet: the bench). The caller may drop and rebuild the
+    indexes around it."""
     cursor.execute(_INSERT.format(where=""), [search.KIND])
+    _title_words(cursor)
 
 
 def _postgres_batch(first_id: int, last_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(UPSERT.format(where="WHERE a.id BETWEEN %s AND %s"), [search.KIND, first_id, last_id])
+        _title_words(cursor, f" AND object_id BETWEEN {int(first_id)} AND {int(last_id)}")
 
 
 def backfill(*, batch: int = BATCH, progress=None) -> int:

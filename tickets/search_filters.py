@@ -34,6 +34,8 @@ class TicketSearchFilter(TicketFilter):
 
     def __init__(self, *args, custom_fields: list[CustomField] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("queue", "state", "priority"):  # many-to-one: no duplicate rows, and DISTINCT would
+            self.filters[name].distinct = False  # sort every match before the page's LIMIT
         self.custom_fields = (
             list(CustomField.objects.filter(is_active=True)) if custom_fields is None else custom_fields
         )

@@ -6,6 +6,7 @@ Runs on PostgreSQL (the suite) and on SQLite (`-m smoke`): both engines answer t
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -131,11 +132,22 @@ def test_relevance_ranks_the_title_first_and_any_column_sorts(agent_client, agen
     assert numbers(search(agent_client, q="scanner", sort="-title")) == [body_only.number, in_title.number]
 
 
-def test_a_typo_offers_similar_titles(agent_client, tickets):
+def test_a_misspelled_word_shows_what_the_nearest_title_word_finds(agent_client, tickets):
     response = search(agent_client, q="pritner")
+    assert numbers(response) == [tickets["en"].number]
+    assert response.context["corrected"] == "printer"
+    assert "Showing the results for “<strong>printer</strong>”" in response.content.decode()
+    response = search(agent_client, q='"paper jam" -pritner')  # nothing to correct: found as typed
+    assert numbers(response) == [tickets["en"].number]
+    assert response.context["corrected"] == ""
+
+
+def test_a_misspelled_company_offers_the_names_that_look_like_it(agent_client, varied):
+    response = search(agent_client, company="Globx")
     assert numbers(response) == []
-    assert tickets["en"] in response.context["similar"]
-    assert "Did you mean" in response.content.decode()
+    assert response.context["names"] == {"company": ["Globex"]}
+    assert 'data-company="Globex"' in response.content.decode()
+    assert search(agent_client, company="Globex").context["names"] == {}
 
 
 def test_nothing_to_search_is_not_an_error(agent_client, tickets):
@@ -228,8 +240,9 @@ def test_criteria_combine_with_each_other_and_with_words(agent_client, varied):
 def test_an_agent_without_the_queues_right_finds_nothing(client, tickets, outsider_agent):
     client.force_login(outsider_agent)
     assert numbers(search(client, q="jam")) == []
-    assert numbers(search(client, q="pritner")) == []
-    assert search(client, q="pritner").context["similar"] == []
+    response = search(client, q="pritner")
+    assert numbers(response) == []
+    assert response.context["corrected"] == ""  # the correction finds nothing they may see: not offered
 
 
 def test_a_read_only_agent_finds_the_tickets(client, tickets, readonly_agent):
@@ -278,9 +291,28 @@ def test_ticket_title_case_insensitive_matching_folds_cyrillic_and_czech(agent, 
     new_ticket(agent, queue, "ЁЛКА ŽLUŤOUČKÝ", "x")
     assert Ticket.objects.filter(title__icontains="ёлка").count() == 1
     assert Ticket.objects.filter(title__icontains="žluťoučký").count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT lower('ЁЛКА ŽLUŤOUČKÝ'), upper('ёлка žluťoučký'),"
+            " 'ЁЛКА' ILIKE 'ёлка', 'žluťoučký' ILIKE 'ŽLUŤOUČKÝ'"
+        )
+        assert cursor.fetchone() == ("ёлка žluťoučký", "ЁЛКА ŽLUŤOUČKÝ", True, True)
 
 
 def test_customers_are_no_agents_here(client, customer, tickets):
     client.force_login(customer)
     response = client.get(reverse("agent:search"), {"q": "jam"})
     assert response.status_code in (302, 403, 404)
+
+
+def test_more_matches_than_are_ranked_show_the_newest_first_and_say_so(agent_client, agent, queue, monkeypatch):
+    monkeypatch.setattr("tickets.views.agent.search.RANK_CAP", 2)
+    made = [new_ticket(agent, queue, f"Widget {n}", "widget") for n in range(3)]
+    response = search(agent_client, q="widget")
+    assert response.context["too_many_to_rank"]
+    assert numbers(response) == [made[2].number, made[1].number]  # newest first, counted up to the cap
+    assert response.context["page"].capped
+    assert "add words or criteria to rank them by relevance" in response.content.decode()
+    ranked = search(agent_client, q="widget", queue=queue.pk, created_min="2000-01-01", status="open", size="25")
+    assert ranked.context["too_many_to_rank"]  # still three: criteria that keep them all change nothing
+    assert not search(agent_client, q='widget -"Widget 0"').context["too_many_to_rank"]

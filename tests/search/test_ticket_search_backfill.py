@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from helpdesk.lib.search.models import SearchDocument
+from helpdesk.lib.search.models import SearchDocument, SearchWord
 from tickets import services
 from tickets.message import Message
 from tickets.search import KIND
@@ -33,9 +33,13 @@ def old_tickets(agent, queue):
         ),
     )
     second = services.create_ticket(
-        actor=agent, queue=queue, title="Plain", message=Message(channel="email", body_html="<p>the <b>heater</b></p>")
+        actor=agent,
+        queue=queue,
+        title="Heating",
+        message=Message(channel="email", body_html="<p>the <b>heater</b></p>"),
     )
     SearchDocument.objects.filter(kind=KIND).delete()
+    SearchWord.objects.all().delete()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
@@ -56,6 +60,8 @@ def test_the_backfill_command_makes_old_articles_findable(client, agent, old_tic
     assert found(client, q="heater") == [second.number]
     assert found(client, q="report") == [first.number]
     assert found(client, recipient="helpdesk@example.com") == [first.number]
+    assert found(client, q="zlutoucky kun") == [first.number]
+    assert found(client, q="Haeting") == [second.number]  # the title words are known again: corrected
     call_command("search_index_tickets")  # again: replaced, not duplicated
     assert SearchDocument.objects.filter(kind=KIND).count() == 2
 
@@ -74,6 +80,7 @@ def test_the_bench_fill_builds_the_same_documents(client, agent, old_tickets):
     assert found(client, q="ПРИНТЕР") == [first.number]
     assert found(client, q="heater") == [second.number]
     assert found(client, q="scan") == [first.number]
+    assert found(client, q="Haeting") == [second.number]
     assert found(client, recipient="helpdesk@example.com") == [first.number]
     assert all(url.startswith("/agent/search/?") for _name, url in CASES)
     with connection.cursor() as cursor:

@@ -21,6 +21,7 @@ class CannedResponseAdmin(admin.ModelAdmin):
 
 @admin.register(SavedSearch)
 class SavedSearchAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "created"]
+    list_display = ["name", "user", "page", "sharing", "group", "created"]
+    list_filter = ["page", "sharing"]
     search_fields = ["name", "user__username"]
     raw_id_fields = ["user"]

@@ -16,7 +16,9 @@ from django.db.models.expressions import RawSQL
 
 from helpdesk.lib.search import postgres, sqlite, text
 from helpdesk.lib.search.documents import Document, Hit
-from helpdesk.lib.search.models import SearchDocument
+from helpdesk.lib.search.models import SearchDocument, SearchWord
+
+WORD_LENGTH = range(3, 101)  # the words worth correcting to
 
 
 def _backend():
@@ -32,6 +34,29 @@ def index(document: Document) -> None:
         defaults=_fields(document),
     )
     _backend().sync(row)
+    _remember_words([document.title])
+
+
+def _remember_words(titles: list[str]) -> None:
+    known = {word for title in titles for word in text.words(title) if len(word) in WORD_LENGTH}
+    SearchWord.objects.bulk_create([SearchWord(word=word) for word in sorted(known)], ignore_conflicts=True)
+
+
+def corrected(query: str, *, most: int = 5) -> str:
+    """`query` with each word that is in no indexed title replaced by the nearest word that is
+    ("pritner" -> "printer"): the "did you mean" of a search that found nothing. The query's
+    syntax (quotes, -, OR) is kept. '' when there is nothing to correct."""
+    asked = [word for word in dict.fromkeys(text.words(query)) if len(word) in WORD_LENGTH][:most]
+    known = set(SearchWord.objects.filter(word__in=asked).values_list("word", flat=True))
+    fixes = {}
+    for word in asked:
+        if word not in known:
+            nearest = _backend().nearest_word(word)
+            if nearest and nearest != word:
+                fixes[word] = nearest
+    if not fixes:
+        return ""
+    return text.replace_words(query, fixes)
 
 
 def _fields(document: Document) -> dict:
@@ -61,6 +86,7 @@ def index_many(documents: list[Document]) -> None:
     ids = [document.id for document in documents]
     saved = SearchDocument.objects.filter(kind__in=kinds, object_id__in=ids)
     _backend().sync_many(list(saved))
+    _remember_words([document.title for document in documents])
 
 
 @transaction.atomic
@@ -119,8 +145,10 @@ def filter_parents(
     or holding the mail `address`, in one SQL query: a semi-join on the full-text index.
 
     `among` limits the documents that count (a queryset of their object ids, e.g. the articles a
-    customer may see). With `score`, each parent is annotated under that name with its best
-    document's relevance (higher is better). A query with nothing to search leaves `parents` as they are.
+    customer may see). With `score`, the queryset gets an alias of that name, the best document's
+    relevance (higher is better), to order by: computed only when the ordering asks for it (an
+    alias is not selected, so a COUNT of the queryset does not rank). A query with nothing to
+    search leaves `parents` as they are.
     """
     backend = _backend()
     if query and text.parse(query):
@@ -135,7 +163,7 @@ def filter_parents(
     if score:
         outer = f'"{parents.model._meta.db_table}"."{parents.model._meta.pk.column}"'
         sql, params = backend.score_sql(kind, condition, among_sql, among_params, outer)
-        parents = parents.annotate(**{score: RawSQL(sql, params)})
+        parents = parents.alias(**{score: RawSQL(sql, params)})
     return parents
 
 
@@ -148,15 +176,6 @@ def best_hits(query: str, *, kind: str, parents: list[int], among: QuerySet | No
     backend = _backend()
     among_sql, among_params = _among_sql(among)
     return backend.best_hits(kind, backend.query_condition(query, parsed), among_sql, among_params, list(parents))
-
-
-def similar_parents(query: str, *, kind: str, parents: QuerySet, limit: int = 5) -> list[int]:
-    """Ids of `parents` whose documents' titles look like `query` (a misspelling), most alike
-    first: the "did you mean" when the full text finds nothing. One query (pg_trgm's index)."""
-    if not text.words(query):
-        return []
-    sql, params = parents.order_by().values("pk").query.sql_with_params()
-    return _backend().similar_parents(query, kind, sql, list(params), limit)
 
 
 def suggest(query: str, *, kind: str, among: QuerySet | None = None, language: str = "", limit: int = 5) -> list[Hit]:

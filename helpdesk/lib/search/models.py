@@ -29,3 +29,18 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
+
+
+class SearchWord(models.Model):
+    """Every word of the indexed titles, once: what a misspelled query is corrected to ("did you mean").
+
+    PostgreSQL looks the nearest words up through a trigram index (pg_trgm); SQLite compares them in
+    Python. Words are case-folded and keep their accents, as they are shown to the user."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        db_table = "search_word"
+
+    def __str__(self):
+        return self.word

@@ -128,13 +128,12 @@ def best_hits(kind, condition, among_sql, among_params, parents: list[int]) -> d
         return {row[0]: hit_for(*row) for row in cursor.fetchall()}
 
 
-def similar_parents(query: str, kind: str, parents_sql_: str, parents_params: list, limit: int) -> list[int]:
+def nearest_word(word: str) -> str:
+    """The indexed title word most like `word` (pg_trgm's `%` through the trigram index), or ''."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [TITLE_SIMILARITY])
         cursor.execute(
-            "SELECT d.parent_id, max(word_similarity(%s, d.title)) AS score FROM search_document d"
-            f" WHERE d.kind = %s AND %s <%% d.title AND d.parent_id IN ({parents_sql_})"
-            " GROUP BY d.parent_id ORDER BY score DESC, d.parent_id LIMIT %s",
-            [query, kind, query, *parents_params, limit],
+            "SELECT word FROM search_word WHERE word %% %s ORDER BY similarity(word, %s) DESC, word LIMIT 1",
+            [word, word],
         )
-        return [row[0] for row in cursor.fetchall()]
+        row = cursor.fetchone()
+    return row[0] if row else ""

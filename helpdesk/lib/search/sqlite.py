@@ -143,17 +143,13 @@ def best_hits(kind, condition, among_sql, among_params, parents: list[int]) -> d
     return {parent: hit_for(*row) for parent, row in best.items()}
 
 
-def similar_parents(query: str, kind: str, parents_sql_: str, parents_params: list, limit: int) -> list[int]:
-    """A laptop installation's size: the titles are compared in Python (difflib)."""
-    query_words = text.words(query)
+def nearest_word(word: str) -> str:
+    """The indexed title word most like `word`, compared in Python (a laptop's vocabulary), or ''."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT d.parent_id, d.title FROM search_document d WHERE d.kind = %s AND d.parent_id IN ({parents_sql_})",
-            [kind, *parents_params],
+        cursor.execute("SELECT word FROM search_word")
+        best = max(
+            ((SequenceMatcher(None, word, other).ratio(), other) for (other,) in cursor.fetchall()),
+            key=lambda item: (item[0], [-ord(c) for c in item[1]]),
+            default=(0.0, ""),
         )
-        best: dict[int, float] = {}
-        for parent, title in cursor.fetchall():
-            score = _similarity(query_words, title)
-            if score >= TITLE_SIMILARITY and score > best.get(parent, 0.0):
-                best[parent] = score
-    return [parent for parent, _ in sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]]
+    return best[1] if best[0] >= TITLE_SIMILARITY else ""

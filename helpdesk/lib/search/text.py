@@ -79,3 +79,8 @@ def highlighted(snippet: str) -> SafeString:
 def marked(snippet: str) -> bool:
     """Does a snippet from the database hold a match?"""
     return MARK_START in (snippet or "")
+
+
+def replace_words(query: str, fixes: dict[str, str]) -> str:
+    """`query` with the words in `fixes` (case-folded keys) replaced, everything else as typed."""
+    return _WORD.sub(lambda match: fixes.get(fold(match.group(0)), match.group(0)), query)
