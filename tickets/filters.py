@@ -23,9 +23,16 @@ STATUS_CHOICES = [("open", _("open")), ("closed", _("closed")), ("all", _("all")
 class TicketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Number or title"), method="filter_text")
     status = django_filters.ChoiceFilter(label=_("Open/closed"), choices=STATUS_CHOICES, method="filter_status")
-    queue = django_filters.ModelMultipleChoiceFilter(label=_("Queue"), queryset=None)
-    state = django_filters.ModelMultipleChoiceFilter(label=_("State"), queryset=State.objects.filter(is_active=True))
-    priority = django_filters.ModelMultipleChoiceFilter(label=_("Priority"), queryset=Priority.objects.all())
+    # A ticket has one queue, state and priority: no DISTINCT (django-filter's default for multiple
+    # choices), which made PostgreSQL sort every matching ticket, whole rows, before the page's LIMIT
+    # (a queue over all states: 180,000 rows, 2 s at a million tickets).
+    queue = django_filters.ModelMultipleChoiceFilter(label=_("Queue"), queryset=None, distinct=False)
+    state = django_filters.ModelMultipleChoiceFilter(
+        label=_("State"), queryset=State.objects.filter(is_active=True), distinct=False
+    )
+    priority = django_filters.ModelMultipleChoiceFilter(
+        label=_("Priority"), queryset=Priority.objects.all(), distinct=False
+    )
     owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=User.agents.filter(is_active=True))
     responsible = django_filters.ModelChoiceFilter(label=_("Responsible"), queryset=User.agents.filter(is_active=True))
     customer = django_filters.CharFilter(label=_("Customer"), method="filter_customer")
