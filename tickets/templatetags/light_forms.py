@@ -1,4 +1,4 @@
-"""`{{ form|light_form }}`: the zoom's small action forms as Bootstrap 5 markup, rendered in Python.
+"""`{{ form|light_form }}`: small forms (the zoom's actions, the list filter) as Bootstrap 5 markup, in Python.
 
 The zoom shows about fourteen action forms on every request. Through crispy-forms every field,
 every widget and every <option> is a template render (about 100 ms per zoom on the bench
