@@ -17,6 +17,12 @@ from tickets.catalog import OPEN_STATE_TYPES
 from tickets.models import Category, Priority, State, Tag, Ticket
 from tickets.queries import open_state_ids
 
+# Choice fields whose rows come from the per-process copy (tickets.reference), no query.
+REFERENCE_CHOICES = {
+    "state": reference.active_states,
+    "priority": reference.priorities,
+    "type": reference.ticket_types,
+}
 STATUS_CHOICES = [("open", _("open")), ("closed", _("closed")), ("all", _("all"))]
 
 
@@ -66,13 +72,14 @@ class TicketFilter(django_filters.FilterSet):
 
     @property
     def form(self):
-        """The form, built when first asked for (after a subclass added its filters), its state and
-        priority choices from the per-process copy (tickets.reference)."""
+        """The form, built when first asked for (after a subclass added its filters), its state,
+        priority and type choices from the per-process copy (tickets.reference)."""
         built = hasattr(self, "_form")
         form = super().form
         if not built:
-            reference.fill(form.fields["state"], reference.active_states())
-            reference.fill(form.fields["priority"], reference.priorities())
+            for name, rows in REFERENCE_CHOICES.items():
+                if name in form.fields:  # "type": the search page's filter (a subclass)
+                    reference.fill(form.fields[name], rows())
         return form
 
     def filter_text(self, qs, name, value):
