@@ -21,10 +21,22 @@ from dataclasses import dataclass
 
 from _setup import peak_rss_mb, setup_django
 
+try:
+    import _search_data as search_data  # the ticket search's documents and cases, where the search exists
+except ImportError:
+    search_data = None
+
 DAYS = 3 * 365
 AGENTS = 50  # non-administrator agents who own tickets
 RECENT_DAYS = 30  # a ticket created in the last month is open with OPEN_RECENT, an older one with OPEN_OLD
-OPEN_RECENT, OPEN_OLD = 0.25, 0.001
+OPEN_RECENT, OPEN_OLD = 0.25, 0.002  # times the queue's OPEN_FACTOR
+# How long tickets stay open differs per queue: the 2nd level and IT keep a backlog, the postmaster
+# queue (spam, bounces) is cleared at once.
+OPEN_FACTOR = {
+    "1st level": 0.8, "2nd level": 2.5, "IT": 1.8, "Facilities": 1.4, "Postmaster": 0.2, "HR": 1.2, "Sales": 1.0,
+    "Billing": 1.0,
+}  # fmt: skip
+ARTICLES_MIN, ARTICLES_SPREAD = 3, 5  # a ticket past "new" has 3..7 articles (5 on average); a new one has 1
 LONG_THREAD = 500
 PLACES = [
     "Berlin office", "Prague office", "Warsaw office", "Moscow office", "head office", "warehouse", "floor 3",
@@ -85,6 +97,25 @@ def texts():
             answers.append(f"{answer}\n\n{module.SIGN_OFF}")
             notes.append(module.NOTES[n % len(module.NOTES)])
     return titles, bodies, answers, notes
+
+
+def conversation_texts() -> dict[str, list[str]]:
+    """The customers' follow-ups and thanks, the agents' later replies and notes: per language, flattened.
+
+    Each list holds the same number of texts per language, in BY_LANGUAGE order, so the SQL picks
+    text `j` of language `l` as element `l * per_language + j + 1`.
+    """
+    from tickets.demo.texts import BY_LANGUAGE
+
+    out = {"follow_ups": [], "thanks": [], "replies": [], "notes": []}
+    for module in BY_LANGUAGE.values():
+        out["follow_ups"] += module.FOLLOW_UPS
+        out["thanks"] += module.THANKS
+        out["replies"] += [f"{text}\n\n{module.SIGN_OFF}" for text in module.AGENT_REPLIES]
+        out["notes"] += module.NOTES
+    for name, values in out.items():
+        assert len(values) % len(BY_LANGUAGE) == 0, f"as many {name} in each language"
+    return out
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -152,7 +183,8 @@ def ensure_people(customers: int):
 
 
 def load_tickets(count: int, customers: int, seed: float) -> None:
-    """`count` tickets over three years: most closed, the last month's a quarter open; skewed customers."""
+    """`count` tickets over three years: most closed, the last month's about a quarter open (more in the
+    queues that keep a backlog, OPEN_FACTOR); skewed customers."""
     from django.conf import settings
     from django.db import connection
 
@@ -174,11 +206,13 @@ def load_tickets(count: int, customers: int, seed: float) -> None:
     prefix_len = 8 + len(settings.HELPDESK_SYSTEM_ID) + 5
     open_state = pick("r_state", {states[name].pk: w for name, w in OPEN_STATE_WEIGHTS.items()})
     closed_state = pick("r_state", {states[name].pk: w for name, w in CLOSED_STATE_WEIGHTS.items()})
+    factors = " ".join(f"WHEN {queues[name]} THEN {factor}" for name, factor in OPEN_FACTOR.items())
+    open_factor = f"(CASE queue_id {factors} ELSE 1 END)"
     sql = f"""
         INSERT INTO tickets_ticket (
             number, title, queue_id, state_id, priority_id, type_id, category_id, customer_id, company_id, owner_id,
             is_locked, locked_at, escalation_at, pending_until, created, updated, first_response_at, closed_at,
-            time_accounted, version)
+            time_accounted, version, customer_sort, owner_sort, priority_level)
         WITH g AS (
             SELECT g, now() - %(days)s * interval '1 day' * (1 - g::float8 / %(count)s)
                        - random() * interval '30 minutes' AS created,
@@ -186,10 +220,12 @@ def load_tickets(count: int, customers: int, seed: float) -> None:
                    random() AS r_owner, random() AS r_cust, random() AS r_upd, random() AS r_title,
                    random() AS r_place, random() AS r_type, random() AS r_lock
             FROM generate_series(1, %(count)s) g
+        ), q AS (
+            SELECT *, {pick("r_queue", {queues[name]: w for name, w in QUEUE_WEIGHTS.items()})} AS queue_id FROM g
         ), s AS (
             SELECT *, r_open < CASE WHEN created > now() - interval '{RECENT_DAYS} days'
-                                    THEN {OPEN_RECENT} ELSE {OPEN_OLD} END AS is_open
-            FROM g
+                                    THEN {OPEN_RECENT} ELSE {OPEN_OLD} END * {open_factor} AS is_open
+            FROM q
         ), t AS (
             SELECT s.*, c.user_id, c.company_id, c.idx,
                    CASE WHEN is_open THEN {open_state} ELSE {closed_state} END AS state_id,
@@ -207,7 +243,7 @@ def load_tickets(count: int, customers: int, seed: float) -> None:
                (%(titles)s::text[])[1 + (idx %% 10 / 6) * (1 + idx %% (%(nlang)s - 1)) * %(nscen)s
                                     + floor(r_title * %(nscen)s)::int]
                    || %(sep)s || (%(places)s::text[])[1 + floor(r_place * %(nplaces)s)::int],
-               {pick("r_queue", {queues[name]: w for name, w in QUEUE_WEIGHTS.items()})},
+               queue_id,
                state_id,
                {pick("r_prio", {priorities[level]: w for level, w in PRIORITY_WEIGHTS.items()})},
                CASE WHEN r_type < 0.7 THEN (%(types)s::bigint[])[1 + floor(r_type / 0.7 * %(ntypes)s)::int] END,
@@ -219,7 +255,10 @@ def load_tickets(count: int, customers: int, seed: float) -> None:
                created, updated,
                CASE WHEN state_id NOT IN ({new}) THEN created + r_prio * interval '6 hours' END,
                CASE WHEN NOT is_open THEN updated END,
-               0, 1
+               0, 1,
+               'bench-c' || lpad(idx::text, 5, '0'),
+               (SELECT username FROM accounts_user WHERE id = owner_id),
+               {pick("r_prio", dict(PRIORITY_WEIGHTS))}
         FROM t ORDER BY g
     """
     with connection.cursor() as cur:
@@ -236,58 +275,81 @@ def load_tickets(count: int, customers: int, seed: float) -> None:
 
 
 def load_articles() -> None:
-    """Two articles for a ticket that is not new (question, answer), every fifth also an internal note."""
+    """A conversation per ticket: one article for a new ticket, 3-7 (five on average) for the others.
+
+    The customer's question, the agent's answer, then the customer's follow-ups (thanks as the last
+    message of a closed ticket) alternating with agents' replies and internal notes, each in the
+    ticket's language, spread between the ticket's creation and its last update.
+    """
     from django.db import connection
 
+    from accounts.models import User
+    from tickets.demo.texts import BY_LANGUAGE
     from tickets.models import State
 
-    titles, bodies, answers, notes = texts()
+    titles, bodies, answers, _ = texts()
+    more = conversation_texts()
+    nlang = len(BY_LANGUAGE)
     new = ",".join(str(pk) for pk in State.objects.filter(type="new").values_list("pk", flat=True))
+    customer_kind = "art_kind IN ('question', 'follow_up', 'thanks')"
     sql = f"""
         INSERT INTO tickets_article (
             ticket_id, channel, sender_type, is_visible_to_customer, author_id, from_address, to_addresses,
             cc_addresses, subject, body_text, body_html, message_id, in_reply_to, "references", raw_message_id,
             time_accounted, created)
         SELECT t.id,
-               CASE WHEN k = 3 THEN 'note' ELSE 'email' END,
-               CASE WHEN k = 1 THEN 'customer' ELSE 'agent' END,
-               k < 3,
-               CASE WHEN k = 1 THEN t.customer_id
-                    ELSE coalesce(t.owner_id, (%(agents)s::bigint[])[1 + t.id %% %(nagents)s]) END,
-               CASE WHEN k = 1 THEN u.email WHEN k = 2 THEN split_part(q.email_addresses, ',', 1) ELSE '' END,
-               CASE WHEN k = 1 THEN split_part(q.email_addresses, ',', 1) WHEN k = 2 THEN u.email ELSE '' END,
+               CASE WHEN art_kind = 'note' THEN 'note' ELSE 'email' END,
+               CASE WHEN {customer_kind} THEN 'customer' ELSE 'agent' END,
+               art_kind <> 'note',
+               CASE WHEN {customer_kind} THEN t.customer_id
+                    ELSE coalesce(t.owner_id, (%(agents)s::bigint[])[1 + (t.id + k) %% %(nagents)s]) END,
+               CASE WHEN art_kind = 'note' THEN '' WHEN {customer_kind} THEN u.email
+                    ELSE split_part(q.email_addresses, ',', 1) END,
+               CASE WHEN art_kind = 'note' THEN '' WHEN {customer_kind} THEN split_part(q.email_addresses, ',', 1)
+                    ELSE u.email END,
                '',
-               CASE WHEN k = 1 THEN t.title WHEN k = 2 THEN 'Re: [Ticket#' || t.number || '] ' || t.title ELSE '' END,
-               CASE WHEN k = 1 THEN (%(bodies)s::text[])[sid]
-                    WHEN k = 2 THEN (%(answers)s::text[])[sid] || E'\\n\\nOn ' || to_char(t.created, 'YYYY-MM-DD')
-                                    || ' ' || u.email || E' wrote:\\n> '
-                                    || replace((%(bodies)s::text[])[sid], E'\\n', E'\\n> ')
-                    ELSE (%(notes)s::text[])[sid] END,
+               CASE WHEN k = 1 THEN t.title WHEN art_kind = 'note' THEN ''
+                    ELSE 'Re: [Ticket#' || t.number || '] ' || t.title END,
+               CASE art_kind
+                    WHEN 'question' THEN (%(bodies)s::text[])[sid]
+                    WHEN 'answer' THEN (%(answers)s::text[])[sid] || E'\\n\\nOn ' || to_char(t.created, 'YYYY-MM-DD')
+                                       || ' ' || u.email || E' wrote:\\n> '
+                                       || replace((%(bodies)s::text[])[sid], E'\\n', E'\\n> ')
+                    WHEN 'follow_up'
+                        THEN (%(follow_ups)s::text[])[lang * %(nfollow_ups)s + (t.id + k) %% %(nfollow_ups)s + 1]
+                    WHEN 'thanks' THEN (%(thanks)s::text[])[lang * %(nthanks)s + t.id %% %(nthanks)s + 1]
+                    WHEN 'reply' THEN (%(replies)s::text[])[lang * %(nreplies)s + (t.id + k) %% %(nreplies)s + 1]
+                    ELSE (%(notes)s::text[])[lang * %(nnotes)s + (t.id + k) %% %(nnotes)s + 1] END,
                '',
-               CASE WHEN k < 3 THEN '<bench-' || t.id || '-' || k || '@bench.example>' ELSE '' END,
-               CASE WHEN k = 2 THEN '<bench-' || t.id || '-1@bench.example>' ELSE '' END,
+               CASE WHEN art_kind = 'note' THEN '' ELSE '<bench-' || t.id || '-' || k || '@bench.example>' END,
+               CASE WHEN k = 1 OR art_kind = 'note' THEN '' ELSE '<bench-' || t.id || '-1@bench.example>' END,
                '', NULL,
-               CASE WHEN k = 3 THEN 15 ELSE 0 END,
-               CASE WHEN k = 1 THEN t.created
-                    WHEN k = 2 THEN coalesce(t.first_response_at, t.created + (t.updated - t.created) / 2)
-                    ELSE t.updated END
-        FROM (SELECT t.*, coalesce(array_position(%(titles)s::text[], split_part(t.title, %(sep)s, 1)), 1) AS sid
-              FROM tickets_ticket t) t
+               CASE WHEN art_kind = 'note' THEN 15 ELSE 0 END,
+               CASE WHEN k = 1 THEN t.created ELSE t.created + (t.updated - t.created) * ((k - 1)::float8 / (n - 1)) END
+        FROM (SELECT t.*, sid, (sid - 1) / %(nscen)s AS lang,
+                     CASE WHEN t.state_id IN ({new}) THEN 1
+                          ELSE {ARTICLES_MIN} + (t.id * 7) %% {ARTICLES_SPREAD} END AS n
+              FROM tickets_ticket t,
+                   coalesce(array_position(%(titles)s::text[], split_part(t.title, %(sep)s, 1)), 1) sid) t
         JOIN accounts_user u ON u.id = t.customer_id
         JOIN tickets_queue q ON q.id = t.queue_id
-        CROSS JOIN LATERAL generate_series(1, CASE WHEN t.state_id IN ({new}) THEN 1
-                                                   WHEN t.id %% 5 = 0 THEN 3 ELSE 2 END) k
+        CROSS JOIN LATERAL (
+            SELECT k, CASE WHEN k = 1 THEN 'question' WHEN k = 2 THEN 'answer'
+                           WHEN k %% 2 = 1 AND k = n AND t.closed_at IS NOT NULL THEN 'thanks'
+                           WHEN k %% 2 = 1 THEN 'follow_up'
+                           WHEN (t.id + k) %% 3 = 0 THEN 'note' ELSE 'reply' END AS art_kind
+            FROM generate_series(1, n) k
+        ) a
         ORDER BY t.id, k
     """
-    from accounts.models import User
-
     agents = list(User.agents.filter(is_superuser=False).order_by("pk").values_list("pk", flat=True))
     with connection.cursor() as cur:
         cur.execute(
             sql,
             {
                 "agents": agents, "nagents": len(agents), "titles": titles, "bodies": bodies, "answers": answers,
-                "notes": notes, "sep": SEP,
+                "sep": SEP, "nscen": len(titles) // nlang,
+                **more, **{f"n{name}": len(values) // nlang for name, values in more.items()},
             },
         )  # fmt: skip
 
@@ -303,7 +365,10 @@ def load_long_thread(customers: int) -> None:
     ticket = Ticket.objects.open().filter(queue=Queue.objects.get(name="1st level")).order_by("-id").first()
     Article.objects.filter(ticket=ticket).delete()
     Ticket.objects.filter(pk=ticket.pk).update(
-        customer=customer, company=customer.company, title="Invoices are sent twice – the long thread"
+        customer=customer,
+        company=customer.company,
+        customer_sort=customer.username,
+        title="Invoices are sent twice – the long thread",
     )
     agent = User.objects.get(username="agent")
     with connection.cursor() as cur:
@@ -343,7 +408,7 @@ def load_extras(agent) -> None:
     Ticket.watchers.through.objects.bulk_create(
         Ticket.watchers.through(ticket_id=pk, user_id=agent.pk) for pk in mine[:20]
     )
-    Ticket.objects.filter(pk__in=mine[20:]).update(owner=agent, is_locked=True)
+    Ticket.objects.filter(pk__in=mine[20:]).update(owner=agent, owner_sort=agent.username, is_locked=True)
 
 
 def generate(count: int, seed: float) -> dict[str, float]:
@@ -367,6 +432,10 @@ def generate(count: int, seed: float) -> dict[str, float]:
         step()
         phases[name] = time.perf_counter() - began
         print(f"  {name:<12} {phases[name]:7.1f} s", flush=True)
+    if search_data is not None:  # the ticket search's documents (bench/_search_data.py)
+        with connection.cursor() as cur:
+            phases["search documents"] = search_data.fill(cur)
+        print(f"  {'search docs':<12} {phases['search documents']:7.1f} s", flush=True)
     began = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
@@ -387,6 +456,7 @@ def drop_generated() -> None:
             CREATE TEMP TABLE bench_ticket AS
                 SELECT t.id FROM tickets_ticket t JOIN accounts_user u ON u.id = t.customer_id
                 WHERE u.username LIKE 'bench-c%%';
+            DELETE FROM search_document WHERE kind = 'ticket' AND parent_id IN (SELECT id FROM bench_ticket);
             DELETE FROM tickets_article WHERE ticket_id IN (SELECT id FROM bench_ticket);
             DELETE FROM tickets_tickethistory WHERE ticket_id IN (SELECT id FROM bench_ticket);
             DELETE FROM tickets_ticket_watchers WHERE ticket_id IN (SELECT id FROM bench_ticket);
@@ -404,7 +474,7 @@ def drop_generated() -> None:
 @dataclass
 class Case:
     name: str
-    who: str  # "agent", "customer" or "thread-customer"
+    who: str  # a key of the users cases() returns: "agent", "manager", "hr", "customer", "thread-customer"
     url: str
     expect: str = ""  # text the page must contain, so that a fast wrong answer is noticed
 
@@ -493,7 +563,25 @@ def cases() -> tuple[list[Case], dict]:
         Case(f"customer: {LONG_THREAD}-article ticket", "thread-customer", f"/customer/tickets/{long_ticket.pk}/",
              long_ticket.number),
     ]  # fmt: skip
-    users = {"agent": agent, "customer": panel_customer, "thread-customer": long_ticket.customer}
+    # Agents with other rights: a manager sees all eight queues, the HR agent one small queue.
+    manager, hr_agent = User.objects.get(username="manager"), User.objects.get(username="katarzyna.nowak")
+    hr_ticket = perms.tickets_for(hr_agent).order_by("-id").first()
+    list_ += [
+        Case("manager: dashboard", "manager", "/agent/", "Dashboard"),
+        Case("manager: queues, open, page 1", "manager", "/agent/queues/", "Page 1 of"),
+        Case("manager: queues, all, sort=customer", "manager", "/agent/queues/?status=all&sort=customer", "Page 1"),
+        # (she reads the panel in Polish: the pages are checked for a ticket link, not for English words)
+        Case("HR agent: dashboard", "hr", "/agent/", ""),
+        Case("HR agent: queues, open, page 1", "hr", "/agent/queues/", "/agent/tickets/"),
+        Case("HR agent: queues, all, sort=owner", "hr", "/agent/queues/?status=all&sort=owner", "/agent/tickets/"),
+        Case("HR agent: zoom", "hr", f"/agent/tickets/{hr_ticket.pk}/", hr_ticket.number),
+    ]
+    if search_data is not None:  # the full-text search page (bench/_search_data.py)
+        list_ += [Case(name, "agent", url, "") for name, url in search_data.cases()]
+    users = {
+        "agent": agent, "customer": panel_customer, "thread-customer": long_ticket.customer, "manager": manager,
+        "hr": hr_agent,
+    }  # fmt: skip
     return list_, users
 
 
@@ -549,6 +637,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the data in DATABASE_URL (and reuse it next time)")
     parser.add_argument("-k", "--only", default="", help="only the cases whose name contains this text")
     parser.add_argument("--seed", type=float, default=0.42)
+    parser.add_argument(
+        "--fill-search", action="store_true", help="(re)build the search documents of the data kept in DATABASE_URL"
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic here
 
@@ -570,6 +661,13 @@ def main() -> None:
         if Company.objects.filter(name=company_name(0)).exists():
             print("Reusing the bench data already in the database (-n is ignored).")
             phases = {}
+            if args.fill_search and search_data is not None:
+                from django.db import connection
+
+                with connection.cursor() as cur:
+                    phases["search documents"] = search_data.fill(cur)
+                    cur.execute("VACUUM ANALYZE")
+                print(f"  search documents {phases['search documents']:.0f} s", flush=True)
         else:
             print(f"Generating {args.count:,} tickets ...", flush=True)
             phases = generate(args.count, args.seed)

@@ -11,6 +11,7 @@ from django.utils import translation
 from accounts.models import Permission
 from helpdesk.celery import app
 from tests.factories import AdminFactory, AgentFactory, CompanyFactory, CustomerFactory, QueueFactory, grant
+from tickets import reference
 from tickets.message import Message
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -61,10 +62,13 @@ def send_at_once(settings, monkeypatch) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Login lockouts and rate limits count per client address in the cache, and every test client
-    is 127.0.0.1: without a clean cache, failures in one test would lock out the next."""
+    is 127.0.0.1: without a clean cache, failures in one test would lock out the next. The process's
+    copy of the states and priorities (tickets.reference) goes too: the last test's rows were rolled back."""
     cache.clear()
+    reference.forget()
     yield
     cache.clear()
+    reference.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -12,19 +12,33 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Company, User
 from tickets import permissions as perms
+from tickets import queries, reference
 from tickets.catalog import OPEN_STATE_TYPES
 from tickets.models import Category, Priority, State, Tag, Ticket
 from tickets.queries import escalated_q, open_state_ids
 
+# Choice fields whose rows come from the per-process copy (tickets.reference), no query.
+REFERENCE_CHOICES = {
+    "state": reference.active_states,
+    "priority": reference.priorities,
+    "type": reference.ticket_types,
+}
 STATUS_CHOICES = [("open", _("open")), ("closed", _("closed")), ("all", _("all"))]
 
 
 class TicketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Number or title"), method="filter_text")
     status = django_filters.ChoiceFilter(label=_("Open/closed"), choices=STATUS_CHOICES, method="filter_status")
-    queue = django_filters.ModelMultipleChoiceFilter(label=_("Queue"), queryset=None)
-    state = django_filters.ModelMultipleChoiceFilter(label=_("State"), queryset=State.objects.filter(is_active=True))
-    priority = django_filters.ModelMultipleChoiceFilter(label=_("Priority"), queryset=Priority.objects.all())
+    # A ticket has one queue, state and priority: no DISTINCT (django-filter's default for multiple
+    # choices), which made PostgreSQL sort every matching ticket, whole rows, before the page's LIMIT
+    # (a queue over all states: 180,000 rows, 2 s at a million tickets).
+    queue = django_filters.ModelMultipleChoiceFilter(label=_("Queue"), queryset=None, distinct=False)
+    state = django_filters.ModelMultipleChoiceFilter(
+        label=_("State"), queryset=State.objects.filter(is_active=True), distinct=False
+    )
+    priority = django_filters.ModelMultipleChoiceFilter(
+        label=_("Priority"), queryset=Priority.objects.all(), distinct=False
+    )
     owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=User.agents.filter(is_active=True))
     responsible = django_filters.ModelChoiceFilter(label=_("Responsible"), queryset=User.agents.filter(is_active=True))
     customer = django_filters.CharFilter(label=_("Customer"), method="filter_customer")
@@ -56,15 +70,38 @@ class TicketFilter(django_filters.FilterSet):
         for name in ("owner", "responsible"):
             self.filters[name].field.label_from_instance = lambda u: u.display_name()
 
+    @property
+    def form(self):
+        """The form, built when first asked for (after a subclass added its filters), its state,
+        priority and type choices from the per-process copy (tickets.reference)."""
+        built = hasattr(self, "_form")
+        form = super().form
+        if not built:
+            for name, rows in REFERENCE_CHOICES.items():
+                if name in form.fields:  # "type": the search page's filter (a subclass)
+                    reference.fill(form.fields[name], rows())
+        return form
+
     def filter_text(self, qs, name, value):
+        """A ticket number ("2026…", "#2026…", "Ticket#2026…") finds that ticket; other text searches titles.
+
+        `number = q OR title LIKE '%q%'` can use no index and read every ticket of the list (0.6-1.3 s
+        over all states at a million tickets). Digits are looked up as a number first (the unique
+        index, one small query); only if no ticket has that number are they searched in titles.
+        """
         value = value.strip()
-        return qs.filter(Q(number=value) | Q(title__icontains=value)) if value else qs
+        if not value:
+            return qs
+        number = queries.number_in(value)
+        if number and Ticket.objects.filter(number=number).exists():
+            return qs.filter(number=number)
+        return qs.filter(title__icontains=value)
 
     def filter_status(self, qs, name, value):
         if value == "open":  # the ids, not the join: see queries.open_state_ids
             return qs.filter(state_id__in=open_state_ids() if self.open_ids is None else self.open_ids)
         if value == "closed":
-            return qs.exclude(state__type__in=OPEN_STATE_TYPES)
+            return qs.exclude(state_id__in=open_state_ids() if self.open_ids is None else self.open_ids)
         return qs
 
     # Customers and companies are looked up first (one small query): matching through the join

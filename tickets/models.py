@@ -119,6 +119,11 @@ class Ticket(models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Raised by every change; a form based on an older version is refused.")
     )
+    # Sort keys for the lists (tickets/services/sort_keys.py): copies of the customer's and the owner's username and
+    # of the priority's level, so that a list sorted by them over all states reads an index in order.
+    customer_sort = models.CharField(max_length=150, null=True, blank=True, editable=False)
+    owner_sort = models.CharField(max_length=150, null=True, blank=True, editable=False)
+    priority_level = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -132,6 +137,9 @@ class Ticket(models.Model):
             models.Index(fields=["customer", "-created"], name="ticket_customer_created"),
             models.Index(fields=["company", "-created"], name="ticket_company_created"),
             models.Index(fields=["title", "id"], name="ticket_title_id"),  # the list sorted by title
+            models.Index(fields=["customer_sort", "id"], name="ticket_customer_sort"),  # ... by customer
+            models.Index(fields=["owner_sort", "id"], name="ticket_owner_sort"),  # ... by owner
+            models.Index(fields=["priority_level", "id"], name="ticket_priority_level"),  # ... by priority
             # The pending sweeps (reminders, auto-close): due tickets of a few states, never a scan.
             models.Index(
                 fields=["state", "pending_until"], name="ticket_state_pending", condition=Q(pending_until__isnull=False)
@@ -144,6 +152,26 @@ class Ticket(models.Model):
 
     def __str__(self):
         return f"{settings.HELPDESK_TICKET_HOOK}{self.number} {self.title}"
+
+    SORT_KEYS = {"customer": "customer_sort", "owner": "owner_sort", "priority": "priority_level"}
+
+    def save(self, *args, **kwargs):
+        """Every save keeps the sort keys of what it saves (a save of `owner` also saves `owner_sort`)."""
+        fields = kwargs.get("update_fields")
+        sources = [
+            source for source in self.SORT_KEYS if fields is None or source in fields or f"{source}_id" in fields
+        ]
+        for source in sources:
+            setattr(self, self.SORT_KEYS[source], self._sort_key(source))
+        if fields is not None and sources:
+            kwargs["update_fields"] = {*fields, *(self.SORT_KEYS[source] for source in sources)}
+        super().save(*args, **kwargs)
+
+    def _sort_key(self, source: str):
+        if getattr(self, f"{source}_id") is None:
+            return None
+        related = getattr(self, source)  # the object the service assigned, or one query by primary key
+        return related.level if source == "priority" else related.username
 
     @property
     def is_open(self) -> bool:

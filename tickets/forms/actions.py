@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from tickets import permissions as perms
-from tickets import queries
+from tickets import queries, reference
 from tickets.forms.time import EntryFields
 from tickets.models import Category, CustomField, Priority, State, StateType, Ticket, TicketLink
 from tickets.pending import default_pending_until
@@ -109,6 +109,7 @@ class StateForm(SeenForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        reference.fill(self.fields["state"], reference.settable_states())
         self.initial.setdefault("state", self.ticket.state_id)
         if not self.is_bound:
             self.initial.setdefault("pending_until", offered_pending_until(self.ticket))
@@ -126,6 +127,7 @@ class PriorityForm(VersionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        reference.fill(self.fields["priority"], reference.priorities())
         self.initial.setdefault("priority", self.ticket.priority_id)
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from tickets import permissions as perms
+from tickets import reference
 from tickets.forms.actions import PENDING_HELP, find_ticket
 from tickets.models import Priority, State, StateType
 
@@ -43,6 +44,8 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["queue"].queryset = perms.queues_for(user, perms.MOVE_INTO).filter(is_active=True)
+        reference.fill(self.fields["state"], reference.settable_states())
+        reference.fill(self.fields["priority"], reference.priorities())
         self.fields["owner"].label_from_instance = lambda u: u.display_name()
         self.fields["tickets"].error_messages["required"] = _("Select at least one ticket.")
         for name in ("queue", "state", "priority", "owner"):

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from tickets import permissions as perms
-from tickets import queries, services
+from tickets import queries, reference, services
 from tickets.errors import TicketError
 from tickets.filters import TicketFilter
 from tickets.forms.bulk import BulkForm
@@ -66,6 +67,10 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
         params["status"] = "open"
     open_ids = queries.open_state_ids()
     flt = TicketFilter(params, queryset=_scoped(user, scope, queue_id), user=user, open_ids=open_ids)
+    bulk_form = BulkForm(user=user)
+    agents = list(User.agents.filter(is_active=True))  # one read for the filter's and the bulk bar's agent pickers
+    for picker in (flt.form.fields["owner"], flt.form.fields["responsible"], bulk_form.fields["owner"]):
+        reference.fill(picker, agents)
     sort, order = queries.ordering(request.GET.get("sort") or DEFAULT_SORTS.get(scope))
     qs = flt.qs.order_by(*order)
     page = paginate(qs, request.GET)
@@ -84,7 +89,7 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
         "sort": sort,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
-        "bulk_form": BulkForm(user=user),
+        "bulk_form": bulk_form,
         "saved_searches": saved_for(user),
         "share_groups": list(share_groups(user)),
         "now": timezone.now(),

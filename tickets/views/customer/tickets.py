@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts import throttle
 from faq import feedback as faq_feedback
 from faq.views import search as faq_search
-from tickets import permissions, services
+from tickets import permissions, queries, services
 from tickets import search as ticket_search
 from tickets.errors import InvalidChange, TicketError
 from tickets.files import Attachment
@@ -20,6 +19,7 @@ from tickets.message import Message
 from tickets.models import Article, SatisfactionRating, State
 from tickets.services import followup
 from tickets.views.customer import common
+from tickets.views.customer.paging import BothEndsPaginator
 
 PAGE_SIZE = 20
 
@@ -34,15 +34,15 @@ def ticket_list(request):
     user = request.user
     company_right = permissions.sees_company_tickets(user)
     tickets = permissions.customer_tickets(user, company=scope != "mine").for_list().order_by("-updated", "-pk")
-    if status == "open":
-        tickets = tickets.open()
+    if status == "open":  # the state ids, not the join (see queries.open_state_ids)
+        tickets = tickets.filter(state_id__in=queries.open_state_ids())
     elif status == "closed":
-        tickets = tickets.closed()
+        tickets = tickets.exclude(state_id__in=queries.open_state_ids())
     if q.lstrip("#").isdigit():
         tickets = tickets.filter(number__icontains=q.lstrip("#"))
     elif q:  # the words of the articles they see (never internal notes), and the title
         tickets = ticket_search.matching(tickets, q, customer=True)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BothEndsPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     if q and ticket_search.has_text(q):
         ticket_search.attach_hits(page.object_list, q, customer=True)
     context = {"page": page, "status": status, "scope": scope, "q": q, "company_right": company_right}
