@@ -5,12 +5,12 @@ Queues "1st level" (SLA Gold: first response 120, solution 600 business minutes)
 Agents Anna Alpha and Boris Beta (rw on both); Rita (ro on 1st level only) sees only its tickets.
 Customers alice (Acme) and bob (Globex).
 
-ticket  queue  company  channel  created       owner  first response          closed              rating  time entries
-T1      1st    Acme     web      Mon 10:00     Anna   Mon 11:00 = 60          Tue 10:00 = 480     5       Anna 30 billable (Mon)
-T2      1st    Acme     web      Mon 16:00     Boris  Tue 10:30 = 150         Wed 11:00 = 660     3 Slow  Boris 45 not billable (Tue)
-T3      2nd    Globex   web      Tue 09:00     Anna   Tue 09:30 = 30          Tue 13:00 = 240     4       Anna 60 billable (Tue)
-T4      1st    Acme     phone    Wed 09:00     Anna   -                       open                -
-T5      2nd    Globex   web      Thu 10:00     -      -                       open                -
+ticket queue company channel created    owner  first response   closed           rating  time entries (worked on)
+T1     1st   Acme    web     Mon 10:00  Anna   Mon 11:00 = 60   Tue 10:00 = 480  5       Anna 30 billable (Mon)
+T2     1st   Acme    web     Mon 16:00  Boris  Tue 10:30 = 150  Wed 11:00 = 660  3 Slow  Boris 45 not billable (Tue)
+T3     2nd   Globex  web     Tue 09:00  Anna   Tue 09:30 = 30   Tue 13:00 = 240  4       Anna 60 billable (Tue)
+T4     1st   Acme    phone   Wed 09:00  Anna   -                open             -
+T5     2nd   Globex  web     Thu 10:00  -      -                open             -
 Tags: T1 printer, urgent; T2 printer. SLA: T1 met; T2 missed both clocks (150 > 120, 660 > 600); the rest have
 no SLA or are open. All of it in the past of "now": Monday 2026-03-09 12:00.
 """
@@ -23,12 +23,12 @@ import pytest
 import time_machine
 
 from accounts.models import Permission
+from reports.filters import ReportFilters
 from tests.factories import AdminFactory, AgentFactory, CompanyFactory, CustomerFactory, QueueFactory, grant, state
 from tickets import services
 from tickets.calendars import Calendar, WorkingInterval
 from tickets.message import Message
 from tickets.models import SLA, TimeEntry
-from reports.filters import ReportFilters
 
 NOW = datetime(2026, 3, 9, 12, tzinfo=UTC)
 WEEK = ReportFilters(start=date(2026, 3, 2), end=date(2026, 3, 8))
