@@ -1,1 +1,3 @@
 """The built-in reports; importing this package registers them (reports.registry.REPORTS)."""
+
+from reports.builtin import agents, categories, companies, faq, satisfaction, sla, volume  # noqa: F401
