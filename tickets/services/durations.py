@@ -15,6 +15,7 @@ SLA clocks (which the SLA compliance report reads from the tickets' breach marks
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import Q
 
 from tickets.business_time import BusinessCalendar, working_minutes_between
 from tickets.calendars import calendar_for
@@ -52,10 +53,11 @@ def update(ticket: Ticket, calendar: Callable[[Ticket], BusinessCalendar] = _cal
     return changed
 
 
-def backfill(*, batch_size: int = 500, after_pk: int = 0) -> int:
+def backfill(*, batch_size: int = 500, after_pk: int = 0, recompute: bool = False) -> int:
     """Fill the durations of tickets answered or closed before they were stored, `batch_size` tickets per
     transaction, in pk order; calendars are read once per (queue, SLA). Returns the number of tickets
-    changed. Idempotent: a ticket whose durations are set is not read again."""
+    changed. Idempotent: a ticket whose durations are set is not read again. `recompute`: compute every
+    answered or closed ticket's durations again (after its times were corrected, e.g. by the demo loader)."""
     queues = {q.pk: q for q in Queue.objects.all()}
     slas = {s.pk: s for s in SLA.objects.all()}
     calendars: dict[tuple, BusinessCalendar] = {}
@@ -69,6 +71,8 @@ def backfill(*, batch_size: int = 500, after_pk: int = 0) -> int:
     missing = Ticket.objects.filter(first_response_at__isnull=False, first_response_minutes__isnull=True) | (
         Ticket.objects.filter(closed_at__isnull=False, state__type=StateType.CLOSED, solution_minutes__isnull=True)
     )
+    if recompute:
+        missing = Ticket.objects.filter(Q(first_response_at__isnull=False) | Q(closed_at__isnull=False))
     done = 0
     while True:
         with transaction.atomic():
@@ -80,6 +84,9 @@ def backfill(*, batch_size: int = 500, after_pk: int = 0) -> int:
             )
             if not batch:
                 return done
+            if recompute:
+                for ticket in batch:
+                    ticket.first_response_minutes = ticket.solution_minutes = None
             changed = [t for t in batch if update(t, calendar=cached)]
             Ticket.objects.bulk_update(changed, DURATION_FIELDS)
         done += len(changed)
