@@ -17,6 +17,7 @@ from accounts.models import User
 from reports import dimensions as dims
 from reports import queries
 from reports.aggregates import as_date, grouped_percentiles
+from reports.builtin.common import applied
 from reports.spec import DIMENSIONS, METRICS, ReportSpec
 from reports.table import BAR, DATE, LINE, MINUTES, NUMBER, PERCENT, RATING, TEXT, Chart, Column, Table
 
@@ -98,7 +99,7 @@ def run(spec: ReportSpec, viewer: User) -> Table:
     table_rows = [_row(spec.dimensions, group, metric.kind) for group in found]
     if len(spec.dimensions) == 1 and spec.dimensions[0] in dims.TIME:
         table_rows = _without_gaps(spec.dimensions[0], table_rows, filters, metric.zero)
-    table_rows.sort(key=lambda r: tuple(r[0][i] for i in range(len(spec.dimensions))))
+    table_rows.sort(key=lambda r: r[0])
     return Table(
         title=_title(spec),
         columns=[
@@ -107,6 +108,7 @@ def run(spec: ReportSpec, viewer: User) -> Table:
         ],
         rows=[shown for _, shown in table_rows],
         chart=Chart(LINE if spec.dimensions[0] in dims.TIME else BAR, spec.dimensions[0], ("value",)),
+        filters=applied(filters),
     )
 
 
