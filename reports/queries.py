@@ -28,6 +28,12 @@ SOLUTION_MET = Q(solution_breached_at__isnull=True) & (
 SLA_MET = FIRST_RESPONSE_MET & SOLUTION_MET
 
 
+def open_at(moment) -> Q:
+    """Tickets open at `moment`: created before it and not closed by then. Written as two index ranges
+    (closed_at IS NULL: still open; closed_at >= moment) rather than one OR over a NULL test."""
+    return Q(created__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
+
+
 def in_period(rows: QuerySet, moment: str, filters: ReportFilters) -> QuerySet:
     return rows.filter(**{f"{moment}__gte": filters.since, f"{moment}__lt": filters.until})
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports import dimensions as dims
+from reports import queries
 from reports.aggregates import as_date
 from reports.builtin.common import applied, bucket_for
 from reports.filters import ReportFilters, scoped_tickets
@@ -41,7 +42,7 @@ def volume(viewer, filters: ReportFilters) -> Table:
     bucket = bucket_for(filters)
     created = _counts(tickets, "created", bucket, filters)
     closed = _counts(tickets, "closed_at", bucket, filters)
-    backlog = tickets.filter(Q(created__lt=filters.since) & (Q(closed_at=None) | Q(closed_at__gte=filters.since)))
+    backlog = tickets.filter(queries.open_at(filters.since))
     open_now = backlog.count()
     rows = []
     for day in dims.buckets(bucket, filters.start, filters.end):
@@ -67,7 +68,7 @@ def _by(viewer, filters: ReportFilters, field: str, label_field: str | None):
     """Created and closed in the period, and the backlog at its end, per `field` (one grouped query)."""
     in_created = Q(created__gte=filters.since, created__lt=filters.until)
     in_closed = Q(closed_at__gte=filters.since, closed_at__lt=filters.until)
-    open_at_end = Q(created__lt=filters.until) & (Q(closed_at=None) | Q(closed_at__gte=filters.until))
+    open_at_end = queries.open_at(filters.until)
     groups = {"key": field} if label_field is None else {"key": field, "label": label_field}
     return (
         _work(viewer, filters)
