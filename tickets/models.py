@@ -144,6 +144,13 @@ class Ticket(models.Model):
             # (closed_at IS NULL: the tickets still open). Unanswered first-response breaches for the SLA report.
             models.Index(fields=["closed_at"], name="ticket_closed_at"),
             models.Index(fields=["first_response_at"], name="ticket_first_response_at"),
+            # Rows pointing to tickets (time entries, ratings, articles) grouped by the ticket's queue, owner,
+            # company...: the join reads this narrow index (index-only) instead of the wide ticket rows.
+            models.Index(
+                fields=["id"],
+                name="ticket_report_dims",
+                include=["queue", "owner", "company", "state", "priority", "channel"],
+            ),
             models.Index(
                 fields=["first_response_breached_at"],
                 name="ticket_unanswered_breach",

@@ -39,12 +39,15 @@ def agents(viewer, filters: ReportFilters) -> Table:
     handled = queries.closed(viewer, filters).values("owner_id").annotate(n=Count("pk")).order_by()
     sent = (
         _by_author(
-            Article.objects.filter(
-                ticket__in=scoped_tickets(viewer, any_owner),
-                sender_type=Article.Sender.AGENT,
-                is_visible_to_customer=True,
-                created__gte=filters.since,
-                created__lt=filters.until,
+            queries.of_scoped_tickets(
+                Article.objects.filter(
+                    sender_type=Article.Sender.AGENT,
+                    is_visible_to_customer=True,
+                    created__gte=filters.since,
+                    created__lt=filters.until,
+                ),
+                viewer,
+                any_owner,
             ),
             filters,
             "author_id",

@@ -27,6 +27,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='ticket',
+            index=models.Index(fields=['id'], include=('queue', 'owner', 'company', 'state', 'priority', 'channel'), name='ticket_report_dims'),
+        ),
+        migrations.AddIndex(
+            model_name='ticket',
             index=models.Index(condition=models.Q(('first_response_at__isnull', True), ('first_response_breached_at__isnull', False)), fields=['first_response_breached_at'], name='ticket_unanswered_breach'),
         ),
     ]
