@@ -145,11 +145,10 @@ class Ticket(models.Model):
             models.Index(fields=["closed_at"], name="ticket_closed_at"),
             models.Index(fields=["first_response_at"], name="ticket_first_response_at"),
             # Rows pointing to tickets (time entries, ratings, articles) grouped by the ticket's queue, owner,
-            # company...: the join reads this narrow index (index-only) instead of the wide ticket rows.
+            # company...: the join reads this narrow index (index-only) instead of the wide ticket rows (key columns,
+            # not INCLUDE: SQLite has no covering indexes).
             models.Index(
-                fields=["id"],
-                name="ticket_report_dims",
-                include=["queue", "owner", "company", "state", "priority", "channel"],
+                fields=["id", "queue", "owner", "company", "state", "priority", "channel"], name="ticket_report_dims"
             ),
             models.Index(
                 fields=["first_response_breached_at"],

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='ticket',
-            index=models.Index(fields=['id'], include=('queue', 'owner', 'company', 'state', 'priority', 'channel'), name='ticket_report_dims'),
+            index=models.Index(fields=['id', 'queue', 'owner', 'company', 'state', 'priority', 'channel'], name='ticket_report_dims'),
         ),
         migrations.AddIndex(
             model_name='ticket',
