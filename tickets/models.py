@@ -148,6 +148,21 @@ class Ticket(models.Model):
             models.Index(
                 fields=["sla_check_at"], name="ticket_sla_check_at", condition=models.Q(sla_check_at__isnull=False)
             ),
+            # The reports (reports/queries.py): what was closed / first answered in a period, and the backlog
+            # (closed_at IS NULL: the tickets still open). Unanswered first-response breaches for the SLA report.
+            models.Index(fields=["closed_at"], name="ticket_closed_at"),
+            models.Index(fields=["first_response_at"], name="ticket_first_response_at"),
+            # Rows pointing to tickets (time entries, ratings, articles) grouped by the ticket's queue, owner,
+            # company...: the join reads this narrow index (index-only) instead of the wide ticket rows (key columns,
+            # not INCLUDE: SQLite has no covering indexes).
+            models.Index(
+                fields=["id", "queue", "owner", "company", "state", "priority", "channel"], name="ticket_report_dims"
+            ),
+            models.Index(
+                fields=["first_response_breached_at"],
+                name="ticket_unanswered_breach",
+                condition=Q(first_response_at__isnull=True, first_response_breached_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -245,7 +260,15 @@ class Article(models.Model):
         ordering = ["created", "id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["ticket", "created"], name="article_ticket_created")]
+        indexes = [
+            models.Index(fields=["ticket", "created"], name="article_ticket_created"),
+            # The per-agent report: the articles agents sent to customers in a period.
+            models.Index(
+                fields=["created", "author"],
+                name="article_agent_sent",
+                condition=Q(sender_type="agent", is_visible_to_customer=True),
+            ),
+        ]
 
     def __str__(self):
         return self.subject or f"{self.get_channel_display()} #{self.pk}"

@@ -1,3 +1,3 @@
 """The built-in reports; importing this package registers them (reports.registry.REPORTS)."""
 
-from reports.builtin import time  # noqa: F401
+from reports.builtin import agents, categories, companies, faq, satisfaction, sla, time, volume  # noqa: F401

@@ -10,7 +10,7 @@ from tickets.errors import InvalidChange
 from tickets.message import Message, new_message_id
 from tickets.models import Article, Attachment, Ticket
 from tickets.sanitize import clean_html
-from tickets.services import sla
+from tickets.services import durations, sla
 from tickets.services._base import bump, check_lock, lock_row, record, refresh
 from tickets.services.time import entry_for_article, parse_minutes
 from tickets.storage import clean_filename, store_bytes
@@ -121,6 +121,7 @@ def append(fresh: Ticket, actor, message: Message) -> Article:
     if sender == Sender.AGENT and visible and fresh.first_response_at is None:
         fresh.first_response_at = article.created
         changed.append("first_response_at")
+    changed += durations.update(fresh)
     if entry_for_article(fresh, article, actor):
         fresh.time_accounted += article.time_accounted
         changed.append("time_accounted")

@@ -10,7 +10,7 @@ from tickets import events, search
 from tickets import permissions as perms
 from tickets.errors import InvalidChange, PermissionDenied, TicketLocked
 from tickets.models import CustomField, CustomFieldValue, StateType, Ticket
-from tickets.services import sla
+from tickets.services import durations, sla
 from tickets.services._base import bump, load_for_change, lock_row, record, refresh
 from tickets.services.seen import Seen, check_unchanged
 from tickets.text import one_line
@@ -57,6 +57,7 @@ def change_state(
         elif state.is_open and not old.is_open:
             fresh.closed_at = None
             fields.append("closed_at")
+        fields += durations.update(fresh)
         bump(fresh, *fields)
         sla.recompute(fresh, event=sla.STATE_CHANGED)
         record(fresh, actor, "state_changed", "state", old.name, state.name)

@@ -9,7 +9,7 @@ from tickets import permissions as perms
 from tickets.errors import InvalidChange
 from tickets.message import Message
 from tickets.models import Article, Priority, Queue, State, StateType, Ticket
-from tickets.services import sla
+from tickets.services import durations, sla
 from tickets.services._base import record
 from tickets.services.articles import write_article
 from tickets.services.relations import tag_objects
@@ -90,7 +90,7 @@ def create_ticket(
         ticket = numbers.create_numbered(lambda number: Ticket.objects.create(number=number, **fields))
         if ticket.state.type == StateType.CLOSED:
             ticket.closed_at = timezone.now()
-            ticket.save(update_fields=["closed_at"])
+            ticket.save(update_fields=["closed_at", *durations.update(ticket)])
         if tags:
             ticket.tags.add(*tag_objects(tags))
         record(ticket, actor, "ticket_created", "queue", "", queue.name)

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from faq.demo import load_faq
+from reports.demo import load_faq_feedback
+from tickets.demo.reports import load_report_data
 from tickets.demo.setup import PASSWORD, ensure_reference_data
 from tickets.demo.tickets import TICKETS, load_tickets, quiet_events
 from tickets.models import Article, Ticket
@@ -37,7 +39,9 @@ class Command(BaseCommand):
         with quiet_events(), transaction.atomic():
             cast = ensure_reference_data()
             created = load_tickets(cast, tickets)
+            load_report_data()
             faq_created = load_faq()
+            load_faq_feedback()
         self.stdout.write(
             f"{created} demo ticket(s) created; {Ticket.objects.count()} tickets, {Article.objects.count()} articles "
             f"in the database ({time.monotonic() - began:.1f} s)."
