@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from reports.formatting import axis_text, value_text
-from reports.table import BAR, LINE, MINUTES, Table
+from reports.table import BAR, LINE, MINUTES, Chart, Column, Table
 
 WIDTH = 760
 LEFT, RIGHT, TOP = 76, 16, 16
@@ -70,10 +70,34 @@ def ticks(low: float, high: float, kind: str, count: int = 5) -> list[float]:
     return values
 
 
+def wide(table: Table) -> Table:
+    """A two-dimension table in rows of (first, second, value) turned into one series per second value,
+    so the chart draws a bar (or a line) per second value at each first value. Other tables as they are."""
+    chart = table.chart
+    if chart is None or len(chart.series) != 1 or len(table.columns) != 3 or table.columns[1].key == chart.x:
+        return table
+    if table.columns[0].key != chart.x or table.columns[2].key != chart.series[0]:
+        return table
+    value = table.columns[2]
+    firsts, seconds, cells = [], [], {}
+    for first, second, amount in table.rows:
+        if first not in cells:
+            firsts.append(first)
+            cells[first] = {}
+        if second not in seconds:
+            seconds.append(second)
+        cells[first][second] = amount
+    columns = [table.columns[0]] + [Column(f"s{i}", str(v), value.kind) for i, v in enumerate(seconds)]
+    rows = [(first, *(cells[first].get(second) for second in seconds)) for first in firsts]
+    series = tuple(c.key for c in columns[1:])
+    return Table(table.title, columns, rows, Chart(chart.kind, chart.x, series), table.note, table.filters)
+
+
 def render(table: Table, *, stacked: bool = False) -> SafeString:
     """The chart of `table` as SVG markup ("" when the table has no chart)."""
     if table.chart is None:
         return mark_safe("")
+    table = wide(table)
     chart = table.chart
     x_column = table.column(chart.x)
     series = [table.column(key) for key in chart.series]

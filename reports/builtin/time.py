@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from reports.builtin.common import applied
 from reports.filters import ReportFilters, scoped_tickets
 from reports.registry import builtin
 from reports.table import BAR, DATE, MINUTES, NUMBER, TEXT, Chart, Column, Table
@@ -88,6 +89,7 @@ def compute(viewer, filters: ReportFilters) -> Table:
         rows=rows,
         chart=Chart(BAR, "company", ("billable", "not_billable")),
         note=note,
+        filters=applied(filters),
     )
 
 
@@ -141,4 +143,5 @@ def detail(viewer, filters: ReportFilters) -> Table:
             Column("note", _("Note"), TEXT),
         ],
         rows=rows,
+        filters=applied(filters),
     )
