@@ -1,6 +1,7 @@
 """Fixtures shared by every suite: one per role, named for what they are."""
 
 from contextlib import contextmanager
+from datetime import time
 
 import pytest
 from django.conf import settings
@@ -12,7 +13,9 @@ from accounts.models import Permission
 from helpdesk.celery import app
 from tests.factories import AdminFactory, AgentFactory, CompanyFactory, CustomerFactory, QueueFactory, grant
 from tickets import reference
+from tickets.calendars import Calendar, WorkingInterval
 from tickets.message import Message
+from tickets.models import SLA
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -194,3 +197,23 @@ def queued_mail(django_capture_on_commit_callbacks):
             app.conf.task_always_eager = False
 
     return run
+
+
+@pytest.fixture
+def office(db):
+    """The default business calendar of the SLA tests: Monday to Friday 09:00-17:00 UTC."""
+    calendar = Calendar.objects.create(name="Office", time_zone="UTC", is_default=True)
+    for weekday in range(5):
+        WorkingInterval.objects.create(calendar=calendar, weekday=weekday, start=time(9), end=time(17))
+    return calendar
+
+
+@pytest.fixture
+def gold(office, queue):
+    """SLA Gold on `queue`: first response 60, update 120, solution 480 business minutes, warning at 80 %."""
+    sla = SLA.objects.create(
+        name="Gold", first_response_minutes=60, update_minutes=120, solution_minutes=480, warning_percent=80
+    )
+    queue.sla = sla
+    queue.save()
+    return sla

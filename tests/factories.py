@@ -1,6 +1,7 @@
 """factory-boy factories for the domain. Defaults build a usable ticket with no extra setup."""
 
 import dataclasses
+from datetime import UTC, datetime
 
 import factory
 from django.contrib.auth.hashers import make_password
@@ -129,3 +130,8 @@ def with_message(**kwargs) -> dict:
     if fields:
         kwargs["message"] = Message(**fields)
     return kwargs
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment of March 2026 in UTC, for the tests of business time (2026-03-02 is a Monday)."""
+    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)

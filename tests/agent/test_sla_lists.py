@@ -14,30 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Permission
-from tests.factories import QueueFactory, grant, state
+from tests.factories import QueueFactory, at, grant, state
 from tickets import services
 from tickets.calendars import Calendar, WorkingInterval
 from tickets.message import Message
 from tickets.models import SLA, Ticket
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day, hour, minute=0):
-    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
-
-
-@pytest.fixture
-def gold(queue):
-    calendar = Calendar.objects.create(name="Office", time_zone="UTC", is_default=True)
-    for weekday in range(5):
-        WorkingInterval.objects.create(calendar=calendar, weekday=weekday, start=time(9), end=time(17))
-    sla = SLA.objects.create(
-        name="Gold", first_response_minutes=60, update_minutes=120, solution_minutes=480, warning_percent=80
-    )
-    queue.sla = sla
-    queue.save()
-    return sla
 
 
 def opened(agent, queue, customer, when, title="Printer on fire", **kwargs):

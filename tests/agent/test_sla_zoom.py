@@ -4,41 +4,17 @@ Calendar of these tests: Monday to Friday 09:00-17:00 UTC. 2026-03-02 is a Monda
 """
 
 import re
-from datetime import UTC, datetime, time
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.factories import ArticleFactory, priority, state
+from tests.factories import ArticleFactory, at, priority, state
 from tickets import services
-from tickets.calendars import Calendar, WorkingInterval
 from tickets.message import Message
 from tickets.models import SLA, Article, Ticket
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day, hour, minute=0):
-    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
-
-
-@pytest.fixture
-def office():
-    calendar = Calendar.objects.create(name="Office", time_zone="UTC", is_default=True)
-    for weekday in range(5):
-        WorkingInterval.objects.create(calendar=calendar, weekday=weekday, start=time(9), end=time(17))
-    return calendar
-
-
-@pytest.fixture
-def gold(office, queue):
-    sla = SLA.objects.create(
-        name="Gold", first_response_minutes=60, update_minutes=120, solution_minutes=480, warning_percent=80
-    )
-    queue.sla = sla
-    queue.save()
-    return sla
 
 
 def opened(agent, queue, customer, when):

@@ -3,31 +3,19 @@
 Calendar of these tests: Monday to Friday 09:00-17:00 UTC. 2026-03-02 is a Monday.
 """
 
-from datetime import UTC, datetime, time
+from datetime import time
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.factories import AgentFactory, state
+from tests.factories import AgentFactory, at, state
 from tickets import services
-from tickets.calendars import Calendar, WorkingInterval
+from tickets.calendars import Calendar
 from tickets.message import Message
 from tickets.models import SLA, Ticket
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day, hour, minute=0):
-    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
-
-
-@pytest.fixture
-def office():
-    calendar = Calendar.objects.create(name="Office", time_zone="UTC", is_default=True)
-    for weekday in range(5):
-        WorkingInterval.objects.create(calendar=calendar, weekday=weekday, start=time(9), end=time(17))
-    return calendar
 
 
 @pytest.fixture

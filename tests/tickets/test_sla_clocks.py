@@ -3,7 +3,7 @@
 Calendar of these tests: Monday to Friday 09:00-17:00 UTC. 2026-03-02 is a Monday.
 """
 
-from datetime import UTC, datetime, time
+from datetime import time
 
 import pytest
 import time_machine
@@ -11,38 +11,16 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Permission
-from tests.factories import AgentFactory, QueueFactory, grant, priority, state
+from tests.factories import AgentFactory, QueueFactory, at, grant, priority, state
 from tickets import services
 from tickets.business_time import add_working_minutes
-from tickets.calendars import Calendar, WorkingInterval, calendar_for
+from tickets.calendars import WorkingInterval, calendar_for
 from tickets.message import Message
 from tickets.models import SLA, Category, Clock, Ticket, TicketClockSegment, TicketType
 from tickets.services.sla import SLA_FIELDS, recompute_batch, sla_for
 from tickets.tasks import recompute_sla_due_times
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day, hour, minute=0):
-    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
-
-
-@pytest.fixture
-def office():
-    calendar = Calendar.objects.create(name="Office", time_zone="UTC", is_default=True)
-    for weekday in range(5):
-        WorkingInterval.objects.create(calendar=calendar, weekday=weekday, start=time(9), end=time(17))
-    return calendar
-
-
-@pytest.fixture
-def gold(office, queue):
-    sla = SLA.objects.create(
-        name="Gold", first_response_minutes=60, update_minutes=120, solution_minutes=480, warning_percent=80
-    )
-    queue.sla = sla
-    queue.save()
-    return sla
 
 
 def opened(agent, queue, customer, when, **kwargs):
