@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from tickets import permissions, services
 from tickets.admin import explainer
+from tickets.admin.refusals import ServiceRefusalMixin
 from tickets.errors import TicketError
 from tickets.models import Article, Queue, State, StateType, Ticket, TicketClockSegment, TicketHistory, TicketLink
 
@@ -51,10 +52,6 @@ SLA_AND_TIMES = [
     "version",
 ]
 AGENT_PANEL_URL_NAMES = ["agent:ticket_new", "agent:new_ticket", "agent:phone_ticket", "agent:dashboard"]
-
-
-def refused(exc: TicketError) -> str:
-    return _("Nothing was saved: %(reason)s") % {"reason": exc}
 
 
 class TicketAdminForm(forms.ModelForm):
@@ -168,7 +165,7 @@ class LinkInline(admin.TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ServiceRefusalMixin, admin.ModelAdmin):
     form = TicketAdminForm
     list_display = ["number", "title", "queue", "state", "priority", "owner", "customer", "is_locked", "updated"]
     list_display_links = ["number", "title"]
@@ -239,22 +236,7 @@ class TicketAdmin(admin.ModelAdmin):
             extra_context.setdefault("explainer_url", reverse("admin:tickets_permission_explainer"))
         return super().changelist_view(request, extra_context)
 
-    # Saving: services only, and a refusal re-shows the form.
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        message = getattr(request, "_ticket_refused", "")
-        if message:
-            form = type(form.__name__, (form,), {"refused_message": message})
-        return form
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except TicketError as exc:
-            # The admin's transaction was rolled back; show the same form again with the reason.
-            request._ticket_refused = refused(exc)
-            return super().changeform_view(request, object_id, form_url, extra_context)
+    # Saving: services only, and a refusal re-shows the form (ServiceRefusalMixin).
 
     def save_model(self, request, obj, form, change):
         apply_changes(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tickets import permissions, services
+from tickets.admin.refusals import ServiceRefusalMixin
 from tickets.errors import TicketError
 from tickets.time_entries import TimeEntry, TimeLock
 
@@ -33,7 +34,7 @@ class TimeEntryAdminForm(forms.ModelForm):
 
 
 @admin.register(TimeEntry)
-class TimeEntryAdmin(admin.ModelAdmin):
+class TimeEntryAdmin(ServiceRefusalMixin, admin.ModelAdmin):
     form = TimeEntryAdminForm
     list_display = ["worked_on", "ticket_number", "company", "author", "minutes", "billable", "note", "is_locked"]
     list_filter = ["billable", "worked_on", ("author", admin.RelatedOnlyFieldListFilter), "ticket__company"]
@@ -73,21 +74,7 @@ class TimeEntryAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    # Saving and deleting: the services only; a refusal re-shows the form with the reason.
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        message = getattr(request, "_time_refused", "")
-        if message:
-            form = type(form.__name__, (form,), {"refused_message": message})
-        return form
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except TicketError as exc:
-            request._time_refused = _("Nothing was saved: %(reason)s") % {"reason": exc}
-            return super().changeform_view(request, object_id, form_url, extra_context)
+    # Saving and deleting: the services only; a refusal re-shows the form with the reason (ServiceRefusalMixin).
 
     def save_model(self, request, obj, form, change):
         data = {field: form.cleaned_data[field] for field in ENTRY_FIELDS}
