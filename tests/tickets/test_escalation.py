@@ -316,3 +316,46 @@ def test_the_sweep_is_scheduled_every_minute(settings):
 def test_the_kind_hint_is_the_outboxs():
     assert escalation.KIND_HEADER == KIND_HEADER
     assert {f"escalation_{k}" for k in (escalation.WARNING, escalation.BREACH)} <= set(OutgoingMail.Kind.values)
+
+
+def test_up_to_three_tickets_in_a_batch_are_one_mail_each_per_person(gold, agent, queue, customer, manager):
+    tickets = [opened(agent, queue, customer, owner=agent, title=f"Ticket {n}") for n in range(3)]
+    mail.outbox.clear()
+    sweep_at(minutes(60))
+    assert sorted(told()) == sorted([(BREACH, agent.email)] * 3 + [(BREACH, manager.email)] * 3)
+    subjects = sorted(m.subject for m in mail.outbox if m.to == [agent.email])
+    assert subjects == sorted(f"[Ticket#{t.number}] SLA breached (first response): {t.title}" for t in tickets)
+
+
+def test_more_than_three_tickets_in_a_batch_are_one_digest_per_person(
+    gold, agent, queue, customer, manager, monkeypatch
+):
+    monkeypatch.setattr(escalation, "DIGEST_LINES", 4)
+    tickets = [opened(agent, queue, customer, owner=agent, title=f"Ticket {n}") for n in range(5)]
+    other = AgentFactory(username="otto", language="cs", timezone="Europe/Prague")
+    grant(other, queue, Permission.RW)
+    mine = opened(agent, queue, customer, owner=other, title="Otto's ticket")
+    mail.outbox.clear()
+    sweep_at(minutes(48))  # six warnings: the owner of five gets a digest, the owner of one a mail about it
+    assert sorted(told()) == sorted([(WARNING, agent.email), (WARNING, other.email)])
+    (digest,) = [m for m in mail.outbox if m.to == [agent.email]]
+    assert digest.subject == "SLA warning: 5 tickets close to their targets"
+    assert "[Ticket#" not in digest.subject  # not threaded into one ticket
+    for ticket in tickets[:4]:
+        assert f"Ticket {ticket.number} is close to its SLA target (first response)" in digest.body
+        assert f"/agent/tickets/{ticket.pk}/" in digest.body
+    assert f"Ticket {tickets[4].number} " not in digest.body
+    assert "... and 1 more ticket." in digest.body
+    assert "/agent/escalated/" in digest.body and "/agent/escalated/" in digest.alternatives[0][0]
+    (single,) = [m for m in mail.outbox if m.to == [other.email]]
+    assert single.subject == f"[Ticket#{mine.number}] Varování SLA (první odpověď): Otto's ticket"  # not &#x27;
+
+    mail.outbox.clear()
+    sweep_at(minutes(60))  # six breaches: the contact hears of all six at once, a breach digest
+    assert sorted(told(BREACH)) == sorted([(BREACH, agent.email), (BREACH, other.email), (BREACH, manager.email)])
+    (to_manager,) = [m for m in mail.outbox if m.to == [manager.email]]
+    assert to_manager.subject == "SLA: 6 tickets escalated (6 breached)"
+    assert to_manager.body.count("has breached its SLA (first response)") == 4
+    assert "... and 2 more tickets." in to_manager.body
+    sweep_at(minutes(60))  # told once
+    assert len(told(BREACH)) == 3

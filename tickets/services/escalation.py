@@ -47,6 +47,8 @@ CLOCK_NAMES = {
     "solution": _("solution"),
 }
 MARK_FIELDS = [f"{clock}_{mark}" for clock in CLOCKS for mark in ("warned_at", "breached_at")] + ["sla_check_at"]
+DIGEST_ABOVE = 3  # a person told of more tickets than this in one batch gets one digest mail
+DIGEST_LINES = 50  # the tickets a digest lists; the rest are counted
 KIND_HEADER = "X-Helpdesk-Kind"  # the outbox's kind hint (mailgateway.outbox.KIND_HEADER; that app is not imported)
 
 
@@ -189,39 +191,61 @@ def _save_marks(tickets: list[Ticket], now: datetime) -> None:
 
 
 def _notify(crossings: list[Crossing], lookups: Lookups) -> int:
-    """One mail per ticket and person told, in their language and time zone, stored in the outbox.
+    """The batch's mail, in each person's language and time zone, stored in the outbox together.
 
-    A breach mail when any of what the person hears of is a breach, else a warning mail.
+    A person told of up to DIGEST_ABOVE tickets gets one mail per ticket (a line per clock); told of
+    more, one digest listing them (at most DIGEST_LINES, then "and N more") that links to the
+    Escalations view: an agent flooded by hundreds of mails in a minute reads none. A breach mail
+    when any of what the person hears of is a breach, else a warning mail.
     """
     by_ticket: dict[int, list[Crossing]] = defaultdict(list)
     for crossing in crossings:
         by_ticket[crossing.ticket.pk].append(crossing)
-    messages, rendered = [], {}
+    heard_by: dict[str, tuple[User, list[list[Crossing]]]] = {}
     for told in by_ticket.values():
         for person, heard in lookups.told(told[0].ticket, told).items():
-            kind = BREACH if any(c.kind == BREACH for c in heard) else WARNING
-            key = (told[0].ticket.pk, tuple((c.clock, c.kind) for c in heard), person.language, person.timezone)
+            heard_by.setdefault(person.email.lower(), (person, []))[1].append(heard)
+    messages, rendered = [], {}
+    for person, items in heard_by.values():
+        if len(items) > DIGEST_ABOVE:
+            kind = _kind_of([c for heard in items for c in heard])
+            messages.append(_message(person, kind, *_render_digest(kind, items, person)))
+            continue
+        for heard in items:
+            kind = _kind_of(heard)
+            key = (heard[0].ticket.pk, tuple((c.clock, c.kind) for c in heard), person.language, person.timezone)
             if key not in rendered:
                 rendered[key] = _render(kind, heard, person)
-            subject, text, html = rendered[key]
-            message = EmailMultiAlternatives(
-                subject=subject,
-                body=text,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[person.email],
-                headers={
-                    "Auto-Submitted": "auto-generated",
-                    "X-Loop": settings.HELPDESK_MAIL_LOOP_ID,
-                    "Precedence": "bulk",
-                    "X-Auto-Response-Suppress": "All",
-                    KIND_HEADER: f"escalation_{kind}",
-                },
-            )
-            message.attach_alternative(html, "text/html")
-            messages.append(message)
+            messages.append(_message(person, kind, *rendered[key]))
     if not messages:
         return 0
     return get_connection().send_messages(messages)
+
+
+def _kind_of(crossings: list[Crossing]) -> str:
+    return BREACH if any(c.kind == BREACH for c in crossings) else WARNING
+
+
+def _message(person: User, kind: str, subject: str, text: str, html: str) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[person.email],
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "X-Loop": settings.HELPDESK_MAIL_LOOP_ID,
+            "Precedence": "bulk",
+            "X-Auto-Response-Suppress": "All",
+            KIND_HEADER: f"escalation_{kind}",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _lines(crossings: list[Crossing]) -> list[dict]:
+    return [{"breach": c.kind == BREACH, "clock": CLOCK_NAMES[c.clock], "due": c.due} for c in crossings]
 
 
 def _zone(person: User):
@@ -237,7 +261,7 @@ def _render(kind: str, crossings: list[Crossing], person: User) -> tuple[str, st
     language = person.language or settings.LANGUAGE_CODE
     zone = _zone(person)
     with translation.override(language), timezone.override(zone):  # the templates show due times in `zone`
-        lines = [{"breach": c.kind == BREACH, "clock": CLOCK_NAMES[c.clock], "due": c.due} for c in crossings]
+        lines = _lines(crossings)
         context = {
             "ticket": ticket,
             "language": language,
@@ -252,3 +276,33 @@ def _render(kind: str, crossings: list[Crossing], person: User) -> tuple[str, st
         text = render_to_string(f"{name}.txt", context)
         html = render_to_string(f"{name}.html", context)
     return f"{ticket.subject_tag()} {' '.join(subject.split())}"[:500], text.strip() + "\n", html
+
+
+def _render_digest(kind: str, items: list[list[Crossing]], person: User) -> tuple[str, str, str]:
+    """One mail about several tickets' crossings (`items`: each ticket's), for `person`: a ticket's
+    lines each, the first DIGEST_LINES tickets, then how many more, and the Escalations view."""
+    language = person.language or settings.LANGUAGE_CODE
+    zone = _zone(person)
+    base = settings.HELPDESK_BASE_URL
+    with translation.override(language), timezone.override(zone):
+        shown = [
+            {
+                "ticket": heard[0].ticket,
+                "lines": _lines(heard),
+                "url": base + reverse("agent:ticket", args=[heard[0].ticket.pk]),
+            }
+            for heard in items[:DIGEST_LINES]
+        ]
+        context = {
+            "language": language,
+            "count": len(items),
+            "breaches": sum(1 for heard in items if _kind_of(heard) == BREACH),
+            "items": shown,
+            "more": len(items) - len(shown),
+            "zone": zone.key,
+            "escalated_url": base + reverse("agent:escalated"),
+        }
+        subject = render_to_string("emails/escalation_digest_subject.txt", context)
+        text = render_to_string("emails/escalation_digest.txt", context)
+        html = render_to_string("emails/escalation_digest.html", context)
+    return " ".join(subject.split())[:500], text.strip() + "\n", html
