@@ -359,3 +359,32 @@ def test_more_than_three_tickets_in_a_batch_are_one_digest_per_person(
     assert "... and 2 more tickets." in to_manager.body
     sweep_at(minutes(60))  # told once
     assert len(told(BREACH)) == 3
+
+
+def test_the_recompute_stores_each_counting_clocks_warning_moment(owned, agent):
+    ticket = fresh(owned)
+    assert (ticket.first_response_warning_due, ticket.update_warning_due, ticket.solution_warning_due) == (
+        minutes(48),
+        minutes(96),
+        minutes(384),
+    )
+    with time_machine.travel(minutes(10), tick=False):
+        services.change_state(
+            ticket=owned, actor=agent, state=state("waiting for customer"), pending_until=minutes(5000)
+        )
+    ticket = fresh(owned)
+    assert ticket.first_response_warning_due is None and ticket.solution_warning_due is None  # paused: no warning
+
+
+def test_a_ticket_whose_moments_predate_the_stored_warnings_is_still_told(owned, agent, manager):
+    """Due times computed before the migration that added the warning moments: the sweep computes them once."""
+    Ticket.objects.filter(pk=owned.pk).update(
+        first_response_warning_due=None, update_warning_due=None, solution_warning_due=None
+    )
+    sweep_at(minutes(50))
+    assert told() == [(WARNING, agent.email)]
+    ticket = fresh(owned)
+    assert ticket.first_response_warned_at == minutes(50) and ticket.first_response_warning_due == minutes(48)
+    assert ticket.sla_check_at == minutes(60)
+    sweep_at(minutes(60))
+    assert told()[1:] == [(BREACH, agent.email), (BREACH, manager.email)]

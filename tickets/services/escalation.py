@@ -20,12 +20,14 @@ apart from the mail (a few statements per message) not on the number of due tick
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models.functions import Least, NullIf
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,7 +38,7 @@ from tickets import events, permissions
 from tickets.business_time import BusinessCalendar
 from tickets.models import Queue, Ticket, TicketClockSegment, TicketHistory
 from tickets.services._base import history_entry
-from tickets.services.sla import CLOCKS, calendar_of, clock_moments, clocks_for, next_check
+from tickets.services.sla import CLOCKS, calendar_of, clock_moments, clocks_for, store_moments
 
 BATCH = 500
 WARNING, BREACH = "warning", "breach"
@@ -46,7 +48,8 @@ CLOCK_NAMES = {
     "update": _("update"),
     "solution": _("solution"),
 }
-MARK_FIELDS = [f"{clock}_{mark}" for clock in CLOCKS for mark in ("warned_at", "breached_at")] + ["sla_check_at"]
+MOMENT_FIELDS = [f"{clock}_{moment}" for clock in CLOCKS for moment in ("due", "warning_due")]
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)  # no next check (stands for NULL inside LEAST)
 DIGEST_ABOVE = 3  # a person told of more tickets than this in one batch gets one digest mail
 DIGEST_LINES = 50  # the tickets a digest lists; the rest are counted
 KIND_HEADER = "X-Helpdesk-Kind"  # the outbox's kind hint (mailgateway.outbox.KIND_HEADER; that app is not imported)
@@ -138,13 +141,9 @@ def sweep_batch(*, now: datetime, size: int = BATCH, lookups: Lookups | None = N
             return Swept()
         rows = Ticket.objects.filter(pk__in=pks).select_related("queue", "state", "sla", "owner")
         tickets = list(rows.order_by("pk"))
-        segments = defaultdict(list)
-        for segment in TicketClockSegment.objects.filter(ticket_id__in=pks).order_by("ticket_id", "started", "id"):
-            segments[segment.ticket_id].append(segment)
-        crossings = []
-        for ticket in tickets:
-            crossings += _mark(ticket, segments[ticket.pk], now, lookups)
-        _save_marks(tickets, now)
+        _store_missing_moments([t for t in tickets if not _has_moments(t)], now, lookups)
+        crossings = [crossing for ticket in tickets for crossing in _crossings(ticket, now)]
+        _save_marks(pks, now)
         TicketHistory.objects.bulk_create(
             history_entry(c.ticket, None, EVENT[c.kind], c.clock, "", f"{timezone.localtime(c.due):%Y-%m-%d %H:%M %Z}")
             for c in crossings
@@ -156,38 +155,73 @@ def sweep_batch(*, now: datetime, size: int = BATCH, lookups: Lookups | None = N
     return Swept(tickets=len(tickets), events=len(crossings), mails=mails, batches=1)
 
 
-def _mark(ticket: Ticket, segments: list, now: datetime, lookups: Lookups) -> list[Crossing]:
-    """Set the marks of the clocks whose moment has come and move sla_check_at on (never to <= now)."""
-    if ticket.sla is None:
-        ticket.sla_check_at = None
-        return []
-    clocks = clocks_for(ticket, ticket.sla, segments, now, calendar=calendar_of(ticket, lookups.calendars))
-    moments = clock_moments(ticket, clocks)
+def _has_moments(ticket: Ticket) -> bool:
+    """Whether the recompute stored the ticket's warning moments: a ticket with a next check has a
+    counting clock, so at least one of them, unless its moments predate the stored ones."""
+    return any(getattr(ticket, f"{clock}_warning_due") is not None for clock in CLOCKS)
+
+
+def _store_missing_moments(tickets: list[Ticket], now: datetime, lookups: Lookups) -> None:
+    """Tickets whose due times were computed before the warning moments were stored (or a stale
+    check time on a ticket whose clocks no longer count): compute them once, from the timeline."""
+    if not tickets:
+        return
+    segments = defaultdict(list)
+    timeline = TicketClockSegment.objects.filter(ticket_id__in=[t.pk for t in tickets])
+    for segment in timeline.order_by("ticket_id", "started", "id"):
+        segments[segment.ticket_id].append(segment)
+    for ticket in tickets:
+        moments = {}
+        if ticket.sla is not None:
+            calendar = calendar_of(ticket, lookups.calendars)
+            moments = clock_moments(ticket, clocks_for(ticket, ticket.sla, segments[ticket.pk], now, calendar=calendar))
+        store_moments(ticket, moments)
+    Ticket.objects.bulk_update(tickets, MOMENT_FIELDS)
+
+
+def _crossings(ticket: Ticket, now: datetime) -> list[Crossing]:
+    """The clocks of the ticket whose warning or due time has come and is not marked yet, from its
+    stored moments: a breach found before its warning was told is told as a breach alone."""
     crossings = []
-    for clock, moment in moments.items():
-        if not moment.counts:
+    for clock in CLOCKS:
+        warn, due = getattr(ticket, f"{clock}_warning_due"), getattr(ticket, f"{clock}_due")
+        if warn is None:
             continue  # met, or the clocks are paused or stopped
-        warned, breached = f"{clock}_warned_at", f"{clock}_breached_at"
-        if getattr(ticket, breached) is None and moment.due <= now:
-            crossings.append(Crossing(ticket, clock, BREACH, moment.due))
-            setattr(ticket, breached, now)
-            if getattr(ticket, warned) is None:
-                setattr(ticket, warned, now)  # too late to warn: the breach says it all
-        elif getattr(ticket, warned) is None and moment.warn <= now:
-            crossings.append(Crossing(ticket, clock, WARNING, moment.due))
-            setattr(ticket, warned, now)
-    ticket.sla_check_at = next_check(ticket, moments)
+        if getattr(ticket, f"{clock}_breached_at") is None and due <= now:
+            crossings.append(Crossing(ticket, clock, BREACH, due))
+        elif getattr(ticket, f"{clock}_warned_at") is None and warn <= now:
+            crossings.append(Crossing(ticket, clock, WARNING, due))
     return crossings
 
 
-def _save_marks(tickets: list[Ticket], now: datetime) -> None:
-    """A mark set by this sweep is `now`: one UPDATE per mark set, one for the tickets' next checks."""
-    for field in MARK_FIELDS:
-        if field != "sla_check_at":
-            pks = [t.pk for t in tickets if getattr(t, field) == now]
-            if pks:
-                Ticket.objects.filter(pk__in=pks).update(**{field: now})
-    Ticket.objects.bulk_update(tickets, ["sla_check_at"])
+def _save_marks(pks: list[int], now: datetime) -> None:
+    """One UPDATE for the batch, from the stored moments: each mark whose moment has come is `now`
+    (a breach marks its warning too), and sla_check_at moves to the next coming event, or NULL."""
+    values, checks = {}, []
+    for clock in CLOCKS:
+        warned, breached = f"{clock}_warned_at", f"{clock}_breached_at"
+        counts = Q(**{f"{clock}_warning_due__isnull": False})
+        warn_come, due_come = Q(**{f"{clock}_warning_due__lte": now}), Q(**{f"{clock}_due__lte": now})
+        values[breached] = Case(
+            When(counts & Q(**{f"{breached}__isnull": True}) & due_come, then=Value(now)), default=F(breached)
+        )
+        values[warned] = Case(
+            When(counts & Q(**{f"{warned}__isnull": True}) & (warn_come | due_come), then=Value(now)),
+            default=F(warned),
+        )
+        checks.append(
+            Case(
+                When(
+                    counts & Q(**{f"{warned}__isnull": True}) & ~warn_come & ~due_come,
+                    then=F(f"{clock}_warning_due"),
+                ),
+                When(counts & Q(**{f"{breached}__isnull": True}) & ~due_come, then=F(f"{clock}_due")),
+                default=Value(NEVER),
+                output_field=DateTimeField(),
+            )
+        )
+    next_check = NullIf(Least(*checks), Value(NEVER))  # NEVER, not NULL: LEAST of a NULL is NULL outside PostgreSQL
+    Ticket.objects.filter(pk__in=pks).update(**values, sla_check_at=next_check)
 
 
 def _notify(crossings: list[Crossing], lookups: Lookups) -> int:
