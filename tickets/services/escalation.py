@@ -21,6 +21,7 @@ apart from the mail (a few statements per message) not on the number of due tick
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -47,6 +48,10 @@ CLOCK_NAMES = {
     "first_response": _("first response"),
     "update": _("update"),
     "solution": _("solution"),
+}
+LINE = {
+    BREACH: _("Ticket %(number)s has breached its SLA (%(clock)s): it was due at %(due)s (%(zone)s)."),
+    WARNING: _("Ticket %(number)s is close to its SLA target (%(clock)s): it is due at %(due)s (%(zone)s)."),
 }
 MOMENT_FIELDS = [f"{clock}_{moment}" for clock in CLOCKS for moment in ("due", "warning_due")]
 NEVER = datetime(9999, 12, 31, tzinfo=UTC)  # no next check (stands for NULL inside LEAST)
@@ -278,8 +283,23 @@ def _message(person: User, kind: str, subject: str, text: str, html: str) -> Ema
     return message
 
 
-def _lines(crossings: list[Crossing]) -> list[dict]:
-    return [{"breach": c.kind == BREACH, "clock": CLOCK_NAMES[c.clock], "due": c.due} for c in crossings]
+def _lines(crossings: list[Crossing], zone: ZoneInfo) -> list[dict]:
+    """Each crossing's line, in the active language, its due time in `zone` (formatted here, not by
+    the template engine: a digest has hundreds of them)."""
+    return [
+        {
+            "breach": c.kind == BREACH,
+            "clock": CLOCK_NAMES[c.clock],
+            "text": str(LINE[c.kind])
+            % {
+                "number": c.ticket.number,
+                "clock": CLOCK_NAMES[c.clock],
+                "due": f"{c.due.astimezone(zone):%Y-%m-%d %H:%M}",
+                "zone": zone.key,
+            },
+        }
+        for c in crossings
+    ]
 
 
 def _zone(person: User):
@@ -295,7 +315,7 @@ def _render(kind: str, crossings: list[Crossing], person: User) -> tuple[str, st
     language = person.language or settings.LANGUAGE_CODE
     zone = _zone(person)
     with translation.override(language), timezone.override(zone):  # the templates show due times in `zone`
-        lines = _lines(crossings)
+        lines = _lines(crossings, zone)
         context = {
             "ticket": ticket,
             "language": language,
@@ -312,6 +332,11 @@ def _render(kind: str, crossings: list[Crossing], person: User) -> tuple[str, st
     return f"{ticket.subject_tag()} {' '.join(subject.split())}"[:500], text.strip() + "\n", html
 
 
+@lru_cache(maxsize=4096)
+def _ticket_path(pk: int) -> str:
+    return reverse("agent:ticket", args=[pk])  # each ticket once, though several digests name it
+
+
 def _render_digest(kind: str, items: list[list[Crossing]], person: User) -> tuple[str, str, str]:
     """One mail about several tickets' crossings (`items`: each ticket's), for `person`: a ticket's
     lines each, the first DIGEST_LINES tickets, then how many more, and the Escalations view."""
@@ -322,8 +347,8 @@ def _render_digest(kind: str, items: list[list[Crossing]], person: User) -> tupl
         shown = [
             {
                 "ticket": heard[0].ticket,
-                "lines": _lines(heard),
-                "url": base + reverse("agent:ticket", args=[heard[0].ticket.pk]),
+                "lines": _lines(heard, zone),
+                "url": base + _ticket_path(heard[0].ticket.pk),
             }
             for heard in items[:DIGEST_LINES]
         ]
