@@ -2,20 +2,25 @@
 
 A ticket's `sla_check_at` is its next warning or breach (tickets/services/sla.py keeps it); the
 sweep reads only the tickets whose moment has come, through the partial index on that column, and
-never scans the open tickets. For each clock of such a ticket whose warning (the SLA's warning
-share of the clock's business time) or due time has passed, it sets the clock's `*_warned_at` /
-`*_breached_at` mark, writes a history row, publishes an event and mails: the owner (or, with no
-active owner, the queue's agents) at warning and at breach, and the queue's escalation contacts at
-breach; what one sweep finds on a ticket is one mail per person. A breach found before its warning was told
-marks both and tells the breach only. Then `sla_check_at` moves on to the next coming event, or
-NULL.
+never scans the open tickets. For each clock of such a ticket whose warning or due time has passed
+it sets the clock's `*_warned_at` / `*_breached_at` mark, writes a history row, publishes an event
+and mails: the owner (or, with no active owner, the queue's agents) at warning and at breach, and
+the queue's escalation contacts at breach; what one sweep finds on a ticket is one mail per person,
+and a person told of more than DIGEST_ABOVE tickets in one batch gets one digest instead. A breach
+found before its warning was told marks both and tells the breach only. Then `sla_check_at` moves
+on to the next coming event, or NULL.
+
+No calendar arithmetic here: the recompute stores each counting clock's warning moment beside its
+due time (`*_warning_due`), and the marks and the next check of a batch are one UPDATE computed
+from those columns. Tickets whose due times were stored before those columns existed get them
+computed once, from their timeline.
 
 Each event once: a batch of due rows is locked (FOR UPDATE SKIP LOCKED, so two workers share the
 work and a ticket being changed by a service waits for the next run) and its marks, history and
 mail (stored in the outbox by Django's mail backend) are written in one transaction. A second run
 finds nothing due; a worker killed mid-run loses only its uncommitted batch, which the next run
-does again in full. The statements of a batch do not depend on the number of open tickets, and
-apart from the mail (a few statements per message) not on the number of due tickets either.
+does again in full. The statements of a batch depend neither on the number of open tickets nor on
+the number of due tickets or mails.
 """
 
 from collections import defaultdict
