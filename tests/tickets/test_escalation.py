@@ -347,6 +347,7 @@ def test_more_than_three_tickets_in_a_batch_are_one_digest_per_person(
     assert f"Ticket {tickets[4].number} " not in digest.body
     assert "... and 1 more ticket." in digest.body
     assert "/agent/escalated/" in digest.body and "/agent/escalated/" in digest.alternatives[0][0]
+    assert " · " not in digest.alternatives[0][0]  # no ticket's footer in a mail about several
     (single,) = [m for m in mail.outbox if m.to == [other.email]]
     assert single.subject == f"[Ticket#{mine.number}] Varování SLA (první odpověď): Otto's ticket"  # not &#x27;
 
