@@ -389,3 +389,17 @@ def test_a_ticket_whose_moments_predate_the_stored_warnings_is_still_told(owned,
     assert ticket.sla_check_at == minutes(60)
     sweep_at(minutes(60))
     assert told()[1:] == [(BREACH, agent.email), (BREACH, manager.email)]
+
+
+def test_a_digest_is_in_the_persons_language_and_zone(gold, agent, queue, customer):
+    agent.language, agent.timezone = "cs", "Europe/Prague"
+    agent.save()
+    tickets = [opened(agent, queue, customer, owner=agent, title=f"Ticket {n}") for n in range(4)]
+    mail.outbox.clear()
+    sweep_at(minutes(60))
+    (digest,) = [m for m in mail.outbox if m.to == [agent.email]]
+    assert digest.subject == "SLA: 4 eskalované tikety (porušeno: 4)"
+    assert f"Tiket {tickets[0].number} porušil SLA (první odpověď): termín byl 2026-03-02 12:00 (Europe/Prague)." in (
+        digest.body
+    )
+    assert "Všechny eskalované tikety:" in digest.body
