@@ -131,6 +131,9 @@ def reset_due() -> int:
                 first_response_due = created + interval '60 minutes',
                 update_due = created + interval '240 minutes',
                 solution_due = created + interval '480 minutes',
+                first_response_warning_due = created + interval '48 minutes',
+                update_warning_due = created + interval '192 minutes',
+                solution_warning_due = created + interval '384 minutes',
                 escalation_at = created + interval '60 minutes',
                 sla_check_at = created + interval '48 minutes'
             WHERE sla_id = %(sla)s

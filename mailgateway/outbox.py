@@ -30,6 +30,7 @@ from tickets.storage import store_bytes
 # The task that sends one row. mailgateway.tasks sits above this module and imports it, so the task is
 # named here, not imported (tests/test_architecture.py checks that the name is the registered one).
 SEND_TASK = "mailgateway.tasks.send_outgoing"
+SEND_MANY_TASK = "mailgateway.tasks.send_outgoing_many"
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ def queue(message: EmailMessage, *, kind: str = "", ticket=None, article=None, a
 
 def queue_many(messages: list[EmailMessage]) -> list[OutgoingMail]:
     """Store several messages like `queue`, in a few statements whatever their number (one query
-    for the undeliverable marks, one INSERT); each is sent right after the commit."""
+    for the undeliverable marks, one INSERT); they are sent right after the commit, by one task."""
     mails = [_row(message) for message in messages]
     automatic = [address for mail in mails if mail.is_automatic for address in mail.recipients()]
     marked = undeliverable_among(automatic) if automatic else {}
@@ -134,9 +135,7 @@ def queue_many(messages: list[EmailMessage]) -> list[OutgoingMail]:
         for mail, message in zip(mails, messages, strict=True):
             mail.attachments = _store_attachments(message)
         OutgoingMail.objects.bulk_create(mails)
-        for mail in mails:
-            if mail.status == Status.QUEUED:
-                _send_after_commit(mail.pk)
+        _send_many_after_commit([mail.pk for mail in mails if mail.status == Status.QUEUED])
     return mails
 
 
@@ -172,6 +171,14 @@ def _problem(message: EmailMessage, headers: dict) -> str:
 def _send_after_commit(mail_id: int) -> None:
     # robust: a broker that is down must not fail the request; the beat picks the row up later.
     transaction.on_commit(lambda: signature(SEND_TASK, args=(mail_id,)).delay(), robust=True)
+
+
+def _send_many_after_commit(mail_ids: list[int]) -> None:
+    """One task for a batch's mail (a sweep stores dozens at once): one message to the broker."""
+    if len(mail_ids) == 1:
+        _send_after_commit(mail_ids[0])
+    elif mail_ids:
+        transaction.on_commit(lambda: signature(SEND_MANY_TASK, args=(mail_ids,)).delay(), robust=True)
 
 
 def build(mail: OutgoingMail) -> EmailMultiAlternatives:

@@ -77,6 +77,13 @@ def send_outgoing(mail_id: int) -> str:
 
 
 @shared_task(ignore_result=True)
+def send_outgoing_many(mail_ids: list[int]) -> list[str]:
+    """Send outbox rows stored together (outbox.queue_many), one after the other, each as
+    `send_outgoing` does; a row this task never reaches is sent by the beat task below."""
+    return [outbox.deliver(mail_id) for mail_id in mail_ids]
+
+
+@shared_task(ignore_result=True)
 def retry_due_deliveries() -> int:
     """Beat, every minute: queued mail whose backoff has passed, or whose send task was lost."""
     due = outbox.due_ids()

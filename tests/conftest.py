@@ -60,6 +60,9 @@ def send_at_once(settings, monkeypatch) -> None:
 
     use_the_outbox(settings)
     monkeypatch.setattr(outbox, "_send_after_commit", lambda mail_id: tasks.send_outgoing.apply(args=[mail_id]))
+    monkeypatch.setattr(
+        outbox, "_send_many_after_commit", lambda ids: ids and tasks.send_outgoing_many.apply(args=[ids])
+    )
 
 
 @pytest.fixture(autouse=True)

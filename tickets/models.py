@@ -93,6 +93,12 @@ class Ticket(models.Model):
     update_breached_at = models.DateTimeField(_("update breached at"), null=True, blank=True)
     solution_warned_at = models.DateTimeField(_("solution warned at"), null=True, blank=True)
     solution_breached_at = models.DateTimeField(_("solution breached at"), null=True, blank=True)
+    # Each running, unmet clock's warning moment, stored by the recompute (NULL when the clock does
+    # not count: met, paused, stopped): the escalation sweep marks from these and the due times
+    # without any calendar arithmetic.
+    first_response_warning_due = models.DateTimeField(_("first response warning at"), null=True, blank=True)
+    update_warning_due = models.DateTimeField(_("update warning at"), null=True, blank=True)
+    solution_warning_due = models.DateTimeField(_("solution warning at"), null=True, blank=True)
     sla_check_at = models.DateTimeField(
         _("next SLA event at"),
         null=True,

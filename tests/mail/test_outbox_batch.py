@@ -94,3 +94,17 @@ def test_a_subject_with_a_line_break_fails_alone_with_the_reason(smtp, django_ca
         "(got 'Broken\\nBcc: x@evil.example' for header 'Subject')"
     )
     assert [m["To"] for m in smtp.parsed()] == ["b@example.com"]
+
+
+def test_messages_stored_together_are_one_send_task_for_the_broker(smtp, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        get_connection().send_messages([notice([f"agent{n}@example.com"]) for n in range(5)])
+    assert len(callbacks) == 1  # one message to the broker, not one per mail
+    assert list(OutgoingMail.objects.values_list("status", flat=True)) == ["sent"] * 5
+    assert len(smtp.parsed()) == 5
+
+
+def test_the_many_send_task_is_the_outboxs():
+    from mailgateway import outbox, tasks
+
+    assert outbox.SEND_MANY_TASK == tasks.send_outgoing_many.name

@@ -316,3 +316,90 @@ def test_the_sweep_is_scheduled_every_minute(settings):
 def test_the_kind_hint_is_the_outboxs():
     assert escalation.KIND_HEADER == KIND_HEADER
     assert {f"escalation_{k}" for k in (escalation.WARNING, escalation.BREACH)} <= set(OutgoingMail.Kind.values)
+
+
+def test_up_to_three_tickets_in_a_batch_are_one_mail_each_per_person(gold, agent, queue, customer, manager):
+    tickets = [opened(agent, queue, customer, owner=agent, title=f"Ticket {n}") for n in range(3)]
+    mail.outbox.clear()
+    sweep_at(minutes(60))
+    assert sorted(told()) == sorted([(BREACH, agent.email)] * 3 + [(BREACH, manager.email)] * 3)
+    subjects = sorted(m.subject for m in mail.outbox if m.to == [agent.email])
+    assert subjects == sorted(f"[Ticket#{t.number}] SLA breached (first response): {t.title}" for t in tickets)
+
+
+def test_more_than_three_tickets_in_a_batch_are_one_digest_per_person(
+    gold, agent, queue, customer, manager, monkeypatch
+):
+    monkeypatch.setattr(escalation, "DIGEST_LINES", 4)
+    tickets = [opened(agent, queue, customer, owner=agent, title=f"Ticket {n}") for n in range(5)]
+    other = AgentFactory(username="otto", language="cs", timezone="Europe/Prague")
+    grant(other, queue, Permission.RW)
+    mine = opened(agent, queue, customer, owner=other, title="Otto's ticket")
+    mail.outbox.clear()
+    sweep_at(minutes(48))  # six warnings: the owner of five gets a digest, the owner of one a mail about it
+    assert sorted(told()) == sorted([(WARNING, agent.email), (WARNING, other.email)])
+    (digest,) = [m for m in mail.outbox if m.to == [agent.email]]
+    assert digest.subject == "SLA warning: 5 tickets close to their targets"
+    assert "[Ticket#" not in digest.subject  # not threaded into one ticket
+    for ticket in tickets[:4]:
+        assert f"Ticket {ticket.number} is close to its SLA target (first response)" in digest.body
+        assert f"/agent/tickets/{ticket.pk}/" in digest.body
+    assert f"Ticket {tickets[4].number} " not in digest.body
+    assert "... and 1 more ticket." in digest.body
+    assert "/agent/escalated/" in digest.body and "/agent/escalated/" in digest.alternatives[0][0]
+    assert " · " not in digest.alternatives[0][0]  # no ticket's footer in a mail about several
+    (single,) = [m for m in mail.outbox if m.to == [other.email]]
+    assert single.subject == f"[Ticket#{mine.number}] Varování SLA (první odpověď): Otto's ticket"  # not &#x27;
+
+    mail.outbox.clear()
+    sweep_at(minutes(60))  # six breaches: the contact hears of all six at once, a breach digest
+    assert sorted(told(BREACH)) == sorted([(BREACH, agent.email), (BREACH, other.email), (BREACH, manager.email)])
+    (to_manager,) = [m for m in mail.outbox if m.to == [manager.email]]
+    assert to_manager.subject == "SLA: 6 tickets escalated (6 breached)"
+    assert to_manager.body.count("has breached its SLA (first response)") == 4
+    assert "... and 2 more tickets." in to_manager.body
+    sweep_at(minutes(60))  # told once
+    assert len(told(BREACH)) == 3
+
+
+def test_the_recompute_stores_each_counting_clocks_warning_moment(owned, agent):
+    ticket = fresh(owned)
+    assert (ticket.first_response_warning_due, ticket.update_warning_due, ticket.solution_warning_due) == (
+        minutes(48),
+        minutes(96),
+        minutes(384),
+    )
+    with time_machine.travel(minutes(10), tick=False):
+        services.change_state(
+            ticket=owned, actor=agent, state=state("waiting for customer"), pending_until=minutes(5000)
+        )
+    ticket = fresh(owned)
+    assert ticket.first_response_warning_due is None and ticket.solution_warning_due is None  # paused: no warning
+
+
+def test_a_ticket_whose_moments_predate_the_stored_warnings_is_still_told(owned, agent, manager):
+    """Due times computed before the migration that added the warning moments: the sweep computes them once."""
+    Ticket.objects.filter(pk=owned.pk).update(
+        first_response_warning_due=None, update_warning_due=None, solution_warning_due=None
+    )
+    sweep_at(minutes(50))
+    assert told() == [(WARNING, agent.email)]
+    ticket = fresh(owned)
+    assert ticket.first_response_warned_at == minutes(50) and ticket.first_response_warning_due == minutes(48)
+    assert ticket.sla_check_at == minutes(60)
+    sweep_at(minutes(60))
+    assert told()[1:] == [(BREACH, agent.email), (BREACH, manager.email)]
+
+
+def test_a_digest_is_in_the_persons_language_and_zone(gold, agent, queue, customer):
+    agent.language, agent.timezone = "cs", "Europe/Prague"
+    agent.save()
+    tickets = [opened(agent, queue, customer, owner=agent, title=f"Ticket {n}") for n in range(4)]
+    mail.outbox.clear()
+    sweep_at(minutes(60))
+    (digest,) = [m for m in mail.outbox if m.to == [agent.email]]
+    assert digest.subject == "SLA: 4 eskalované tikety (porušeno: 4)"
+    assert f"Tiket {tickets[0].number} porušil SLA (první odpověď): termín byl 2026-03-02 12:00 (Europe/Prague)." in (
+        digest.body
+    )
+    assert "Všechny eskalované tikety:" in digest.body

@@ -2,30 +2,38 @@
 
 A ticket's `sla_check_at` is its next warning or breach (tickets/services/sla.py keeps it); the
 sweep reads only the tickets whose moment has come, through the partial index on that column, and
-never scans the open tickets. For each clock of such a ticket whose warning (the SLA's warning
-share of the clock's business time) or due time has passed, it sets the clock's `*_warned_at` /
-`*_breached_at` mark, writes a history row, publishes an event and mails: the owner (or, with no
-active owner, the queue's agents) at warning and at breach, and the queue's escalation contacts at
-breach; what one sweep finds on a ticket is one mail per person. A breach found before its warning was told
-marks both and tells the breach only. Then `sla_check_at` moves on to the next coming event, or
-NULL.
+never scans the open tickets. For each clock of such a ticket whose warning or due time has passed
+it sets the clock's `*_warned_at` / `*_breached_at` mark, writes a history row, publishes an event
+and mails: the owner (or, with no active owner, the queue's agents) at warning and at breach, and
+the queue's escalation contacts at breach; what one sweep finds on a ticket is one mail per person,
+and a person told of more than DIGEST_ABOVE tickets in one batch gets one digest instead. A breach
+found before its warning was told marks both and tells the breach only. Then `sla_check_at` moves
+on to the next coming event, or NULL.
+
+No calendar arithmetic here: the recompute stores each counting clock's warning moment beside its
+due time (`*_warning_due`), and the marks and the next check of a batch are one UPDATE computed
+from those columns. Tickets whose due times were stored before those columns existed get them
+computed once, from their timeline.
 
 Each event once: a batch of due rows is locked (FOR UPDATE SKIP LOCKED, so two workers share the
 work and a ticket being changed by a service waits for the next run) and its marks, history and
 mail (stored in the outbox by Django's mail backend) are written in one transaction. A second run
 finds nothing due; a worker killed mid-run loses only its uncommitted batch, which the next run
-does again in full. The statements of a batch do not depend on the number of open tickets, and
-apart from the mail (a few statements per message) not on the number of due tickets either.
+does again in full. The statements of a batch depend neither on the number of open tickets nor on
+the number of due tickets or mails.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models.functions import Least, NullIf
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,9 +44,9 @@ from tickets import events, permissions
 from tickets.business_time import BusinessCalendar
 from tickets.models import Queue, Ticket, TicketClockSegment, TicketHistory
 from tickets.services._base import history_entry
-from tickets.services.sla import CLOCKS, calendar_of, clock_moments, clocks_for, next_check
+from tickets.services.sla import CLOCKS, calendar_of, clock_moments, clocks_for, store_moments
 
-BATCH = 500
+BATCH = 2000  # per-row work is small now; bigger batches mean fewer digests per person
 WARNING, BREACH = "warning", "breach"
 EVENT = {WARNING: events.SLA_WARNING, BREACH: events.SLA_BREACHED}
 CLOCK_NAMES = {
@@ -46,7 +54,14 @@ CLOCK_NAMES = {
     "update": _("update"),
     "solution": _("solution"),
 }
-MARK_FIELDS = [f"{clock}_{mark}" for clock in CLOCKS for mark in ("warned_at", "breached_at")] + ["sla_check_at"]
+LINE = {
+    BREACH: _("Ticket %(number)s has breached its SLA (%(clock)s): it was due at %(due)s (%(zone)s)."),
+    WARNING: _("Ticket %(number)s is close to its SLA target (%(clock)s): it is due at %(due)s (%(zone)s)."),
+}
+MOMENT_FIELDS = [f"{clock}_{moment}" for clock in CLOCKS for moment in ("due", "warning_due")]
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)  # no next check (stands for NULL inside LEAST)
+DIGEST_ABOVE = 3  # a person told of more tickets than this in one batch gets one digest mail
+DIGEST_LINES = 50  # the tickets a digest lists; the rest are counted
 KIND_HEADER = "X-Helpdesk-Kind"  # the outbox's kind hint (mailgateway.outbox.KIND_HEADER; that app is not imported)
 
 
@@ -136,13 +151,9 @@ def sweep_batch(*, now: datetime, size: int = BATCH, lookups: Lookups | None = N
             return Swept()
         rows = Ticket.objects.filter(pk__in=pks).select_related("queue", "state", "sla", "owner")
         tickets = list(rows.order_by("pk"))
-        segments = defaultdict(list)
-        for segment in TicketClockSegment.objects.filter(ticket_id__in=pks).order_by("ticket_id", "started", "id"):
-            segments[segment.ticket_id].append(segment)
-        crossings = []
-        for ticket in tickets:
-            crossings += _mark(ticket, segments[ticket.pk], now, lookups)
-        _save_marks(tickets, now)
+        _store_missing_moments([t for t in tickets if not _has_moments(t)], now, lookups)
+        crossings = [crossing for ticket in tickets for crossing in _crossings(ticket, now)]
+        _save_marks(pks, now)
         TicketHistory.objects.bulk_create(
             history_entry(c.ticket, None, EVENT[c.kind], c.clock, "", f"{timezone.localtime(c.due):%Y-%m-%d %H:%M %Z}")
             for c in crossings
@@ -154,74 +165,146 @@ def sweep_batch(*, now: datetime, size: int = BATCH, lookups: Lookups | None = N
     return Swept(tickets=len(tickets), events=len(crossings), mails=mails, batches=1)
 
 
-def _mark(ticket: Ticket, segments: list, now: datetime, lookups: Lookups) -> list[Crossing]:
-    """Set the marks of the clocks whose moment has come and move sla_check_at on (never to <= now)."""
-    if ticket.sla is None:
-        ticket.sla_check_at = None
-        return []
-    clocks = clocks_for(ticket, ticket.sla, segments, now, calendar=calendar_of(ticket, lookups.calendars))
-    moments = clock_moments(ticket, clocks)
+def _has_moments(ticket: Ticket) -> bool:
+    """Whether the recompute stored the ticket's warning moments: a ticket with a next check has a
+    counting clock, so at least one of them, unless its moments predate the stored ones."""
+    return any(getattr(ticket, f"{clock}_warning_due") is not None for clock in CLOCKS)
+
+
+def _store_missing_moments(tickets: list[Ticket], now: datetime, lookups: Lookups) -> None:
+    """Tickets whose due times were computed before the warning moments were stored (or a stale
+    check time on a ticket whose clocks no longer count): compute them once, from the timeline."""
+    if not tickets:
+        return
+    segments = defaultdict(list)
+    timeline = TicketClockSegment.objects.filter(ticket_id__in=[t.pk for t in tickets])
+    for segment in timeline.order_by("ticket_id", "started", "id"):
+        segments[segment.ticket_id].append(segment)
+    for ticket in tickets:
+        moments = {}
+        if ticket.sla is not None:
+            calendar = calendar_of(ticket, lookups.calendars)
+            moments = clock_moments(ticket, clocks_for(ticket, ticket.sla, segments[ticket.pk], now, calendar=calendar))
+        store_moments(ticket, moments)
+    Ticket.objects.bulk_update(tickets, MOMENT_FIELDS)
+
+
+def _crossings(ticket: Ticket, now: datetime) -> list[Crossing]:
+    """The clocks of the ticket whose warning or due time has come and is not marked yet, from its
+    stored moments: a breach found before its warning was told is told as a breach alone."""
     crossings = []
-    for clock, moment in moments.items():
-        if not moment.counts:
+    for clock in CLOCKS:
+        warn, due = getattr(ticket, f"{clock}_warning_due"), getattr(ticket, f"{clock}_due")
+        if warn is None:
             continue  # met, or the clocks are paused or stopped
-        warned, breached = f"{clock}_warned_at", f"{clock}_breached_at"
-        if getattr(ticket, breached) is None and moment.due <= now:
-            crossings.append(Crossing(ticket, clock, BREACH, moment.due))
-            setattr(ticket, breached, now)
-            if getattr(ticket, warned) is None:
-                setattr(ticket, warned, now)  # too late to warn: the breach says it all
-        elif getattr(ticket, warned) is None and moment.warn <= now:
-            crossings.append(Crossing(ticket, clock, WARNING, moment.due))
-            setattr(ticket, warned, now)
-    ticket.sla_check_at = next_check(ticket, moments)
+        if getattr(ticket, f"{clock}_breached_at") is None and due <= now:
+            crossings.append(Crossing(ticket, clock, BREACH, due))
+        elif getattr(ticket, f"{clock}_warned_at") is None and warn <= now:
+            crossings.append(Crossing(ticket, clock, WARNING, due))
     return crossings
 
 
-def _save_marks(tickets: list[Ticket], now: datetime) -> None:
-    """A mark set by this sweep is `now`: one UPDATE per mark set, one for the tickets' next checks."""
-    for field in MARK_FIELDS:
-        if field != "sla_check_at":
-            pks = [t.pk for t in tickets if getattr(t, field) == now]
-            if pks:
-                Ticket.objects.filter(pk__in=pks).update(**{field: now})
-    Ticket.objects.bulk_update(tickets, ["sla_check_at"])
+def _save_marks(pks: list[int], now: datetime) -> None:
+    """One UPDATE for the batch, from the stored moments: each mark whose moment has come is `now`
+    (a breach marks its warning too), and sla_check_at moves to the next coming event, or NULL."""
+    values, checks = {}, []
+    for clock in CLOCKS:
+        warned, breached = f"{clock}_warned_at", f"{clock}_breached_at"
+        counts = Q(**{f"{clock}_warning_due__isnull": False})
+        warn_come, due_come = Q(**{f"{clock}_warning_due__lte": now}), Q(**{f"{clock}_due__lte": now})
+        values[breached] = Case(
+            When(counts & Q(**{f"{breached}__isnull": True}) & due_come, then=Value(now)), default=F(breached)
+        )
+        values[warned] = Case(
+            When(counts & Q(**{f"{warned}__isnull": True}) & (warn_come | due_come), then=Value(now)),
+            default=F(warned),
+        )
+        checks.append(
+            Case(
+                When(
+                    counts & Q(**{f"{warned}__isnull": True}) & ~warn_come & ~due_come,
+                    then=F(f"{clock}_warning_due"),
+                ),
+                When(counts & Q(**{f"{breached}__isnull": True}) & ~due_come, then=F(f"{clock}_due")),
+                default=Value(NEVER),
+                output_field=DateTimeField(),
+            )
+        )
+    next_check = NullIf(Least(*checks), Value(NEVER))  # NEVER, not NULL: LEAST of a NULL is NULL outside PostgreSQL
+    Ticket.objects.filter(pk__in=pks).update(**values, sla_check_at=next_check)
 
 
 def _notify(crossings: list[Crossing], lookups: Lookups) -> int:
-    """One mail per ticket and person told, in their language and time zone, stored in the outbox.
+    """The batch's mail, in each person's language and time zone, stored in the outbox together.
 
-    A breach mail when any of what the person hears of is a breach, else a warning mail.
+    A person told of up to DIGEST_ABOVE tickets gets one mail per ticket (a line per clock); told of
+    more, one digest listing them (at most DIGEST_LINES, then "and N more") that links to the
+    Escalations view: an agent flooded by hundreds of mails in a minute reads none. A breach mail
+    when any of what the person hears of is a breach, else a warning mail.
     """
     by_ticket: dict[int, list[Crossing]] = defaultdict(list)
     for crossing in crossings:
         by_ticket[crossing.ticket.pk].append(crossing)
-    messages, rendered = [], {}
+    heard_by: dict[str, tuple[User, list[list[Crossing]]]] = {}
     for told in by_ticket.values():
         for person, heard in lookups.told(told[0].ticket, told).items():
-            kind = BREACH if any(c.kind == BREACH for c in heard) else WARNING
-            key = (told[0].ticket.pk, tuple((c.clock, c.kind) for c in heard), person.language, person.timezone)
+            heard_by.setdefault(person.email.lower(), (person, []))[1].append(heard)
+    messages, rendered = [], {}
+    for person, items in heard_by.values():
+        if len(items) > DIGEST_ABOVE:
+            kind = _kind_of([c for heard in items for c in heard])
+            messages.append(_message(person, kind, *_render_digest(kind, items, person)))
+            continue
+        for heard in items:
+            kind = _kind_of(heard)
+            key = (heard[0].ticket.pk, tuple((c.clock, c.kind) for c in heard), person.language, person.timezone)
             if key not in rendered:
                 rendered[key] = _render(kind, heard, person)
-            subject, text, html = rendered[key]
-            message = EmailMultiAlternatives(
-                subject=subject,
-                body=text,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[person.email],
-                headers={
-                    "Auto-Submitted": "auto-generated",
-                    "X-Loop": settings.HELPDESK_MAIL_LOOP_ID,
-                    "Precedence": "bulk",
-                    "X-Auto-Response-Suppress": "All",
-                    KIND_HEADER: f"escalation_{kind}",
-                },
-            )
-            message.attach_alternative(html, "text/html")
-            messages.append(message)
+            messages.append(_message(person, kind, *rendered[key]))
     if not messages:
         return 0
     return get_connection().send_messages(messages)
+
+
+def _kind_of(crossings: list[Crossing]) -> str:
+    return BREACH if any(c.kind == BREACH for c in crossings) else WARNING
+
+
+def _message(person: User, kind: str, subject: str, text: str, html: str) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[person.email],
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "X-Loop": settings.HELPDESK_MAIL_LOOP_ID,
+            "Precedence": "bulk",
+            "X-Auto-Response-Suppress": "All",
+            KIND_HEADER: f"escalation_{kind}",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _lines(crossings: list[Crossing], zone: ZoneInfo) -> list[dict]:
+    """Each crossing's line, in the active language, its due time in `zone` (formatted here, not by
+    the template engine: a digest has hundreds of them)."""
+    return [
+        {
+            "breach": c.kind == BREACH,
+            "clock": CLOCK_NAMES[c.clock],
+            "text": str(LINE[c.kind])
+            % {
+                "number": c.ticket.number,
+                "clock": CLOCK_NAMES[c.clock],
+                "due": f"{c.due.astimezone(zone):%Y-%m-%d %H:%M}",
+                "zone": zone.key,
+            },
+        }
+        for c in crossings
+    ]
 
 
 def _zone(person: User):
@@ -237,7 +320,7 @@ def _render(kind: str, crossings: list[Crossing], person: User) -> tuple[str, st
     language = person.language or settings.LANGUAGE_CODE
     zone = _zone(person)
     with translation.override(language), timezone.override(zone):  # the templates show due times in `zone`
-        lines = [{"breach": c.kind == BREACH, "clock": CLOCK_NAMES[c.clock], "due": c.due} for c in crossings]
+        lines = _lines(crossings, zone)
         context = {
             "ticket": ticket,
             "language": language,
@@ -252,3 +335,38 @@ def _render(kind: str, crossings: list[Crossing], person: User) -> tuple[str, st
         text = render_to_string(f"{name}.txt", context)
         html = render_to_string(f"{name}.html", context)
     return f"{ticket.subject_tag()} {' '.join(subject.split())}"[:500], text.strip() + "\n", html
+
+
+@lru_cache(maxsize=4096)
+def _ticket_path(pk: int) -> str:
+    return reverse("agent:ticket", args=[pk])  # each ticket once, though several digests name it
+
+
+def _render_digest(kind: str, items: list[list[Crossing]], person: User) -> tuple[str, str, str]:
+    """One mail about several tickets' crossings (`items`: each ticket's), for `person`: a ticket's
+    lines each, the first DIGEST_LINES tickets, then how many more, and the Escalations view."""
+    language = person.language or settings.LANGUAGE_CODE
+    zone = _zone(person)
+    base = settings.HELPDESK_BASE_URL
+    with translation.override(language), timezone.override(zone):
+        shown = [
+            {
+                "ticket": heard[0].ticket,
+                "lines": _lines(heard, zone),
+                "url": base + _ticket_path(heard[0].ticket.pk),
+            }
+            for heard in items[:DIGEST_LINES]
+        ]
+        context = {
+            "language": language,
+            "count": len(items),
+            "breaches": sum(1 for heard in items if _kind_of(heard) == BREACH),
+            "items": shown,
+            "more": len(items) - len(shown),
+            "zone": zone.key,
+            "escalated_url": base + reverse("agent:escalated"),
+        }
+        subject = render_to_string("emails/escalation_digest_subject.txt", context)
+        text = render_to_string("emails/escalation_digest.txt", context)
+        html = render_to_string("emails/escalation_digest.html", context)
+    return " ".join(subject.split())[:500], text.strip() + "\n", html

@@ -50,6 +50,9 @@ SLA_FIELDS = [
     "update_breached_at",
     "solution_warned_at",
     "solution_breached_at",
+    "first_response_warning_due",
+    "update_warning_due",
+    "solution_warning_due",
 ]
 CLOCKS = ("first_response", "update", "solution")
 
@@ -246,6 +249,15 @@ def next_check(ticket: Ticket, moments: dict[str, Moments]) -> datetime | None:
     return min(checks, default=None)
 
 
+def store_moments(ticket: Ticket, moments: dict[str, Moments]) -> None:
+    """Set each clock's due time and warning moment on the ticket (the warning NULL when the clock
+    does not count): what the escalation sweep reads instead of doing the arithmetic again."""
+    for name in CLOCKS:
+        moment = moments.get(name)
+        setattr(ticket, f"{name}_due", moment.due if moment else None)
+        setattr(ticket, f"{name}_warning_due", moment.warn if moment else None)
+
+
 def calendar_of(ticket: Ticket, calendars: dict | None = None) -> BusinessCalendar:
     """The calendar of the ticket's SLA (read once per calendar id when `calendars` caches them)."""
     if calendars is None:
@@ -262,11 +274,12 @@ def _set_due_times(
     sla = ticket.sla
     ticket.first_response_due = ticket.update_due = ticket.solution_due = None
     ticket.escalation_at = ticket.sla_check_at = None
+    for name in CLOCKS:
+        setattr(ticket, f"{name}_warning_due", None)
     if sla is None:
         return
     moments = clock_moments(ticket, clocks_for(ticket, sla, segments, now, calendar_of(ticket, calendars)))
-    for name, moment in moments.items():
-        setattr(ticket, f"{name}_due", moment.due)
+    store_moments(ticket, moments)
     ticket.escalation_at = min((m.due for m in moments.values() if m.counts), default=None)
     ticket.sla_check_at = next_check(ticket, moments)
 
