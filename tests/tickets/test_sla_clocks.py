@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Permission
 from tests.factories import AgentFactory, QueueFactory, at, grant, priority, state
-from tickets import services
+from tickets import queries, services
 from tickets.business_time import add_working_minutes
 from tickets.calendars import WorkingInterval, calendar_for
 from tickets.message import Message
@@ -285,6 +285,27 @@ def test_the_background_recompute_walks_the_open_tickets_in_batches_by_pk(gold, 
         assert recompute_batch(sla_id=gold.pk, after_pk=first, size=2) == tickets[2].pk
         assert recompute_batch(sla_id=gold.pk, after_pk=tickets[2].pk, size=2) is None
     assert reload(tickets[2]).solution_due == at(4, 10)
+
+
+def test_an_sla_edit_that_gives_more_time_clears_the_marks_that_no_longer_hold(gold, agent, queue, customer):
+    ticket = opened(agent, queue, customer, at(2, 10))  # first response due 11:00, warning at 10:48
+    marks = {"first_response_warned_at": at(2, 10, 49), "first_response_breached_at": at(2, 11, 1)}
+    Ticket.objects.filter(pk=ticket.pk).update(**marks)
+    # First response due 14:00, warning 13:12; update and solution warnings at 16:24.
+    SLA.objects.filter(pk=gold.pk).update(first_response_minutes=240, update_minutes=480)
+
+    with time_machine.travel(at(2, 12), tick=False):
+        recompute_batch(sla_id=gold.pk, after_pk=0, size=10)
+        fresh = reload(ticket)
+        assert (fresh.first_response_warned_at, fresh.first_response_breached_at) == (None, None)
+        assert fresh.sla_check_at == at(2, 13, 12), "the sweep will warn again when the new warning comes"
+        assert not Ticket.objects.filter(queries.escalated_q(at(2, 12)), pk=ticket.pk).exists()
+
+    SLA.objects.filter(pk=gold.pk).update(first_response_minutes=150)  # due 12:30, warning 12:00
+    Ticket.objects.filter(pk=ticket.pk).update(first_response_warned_at=at(2, 12))
+    with time_machine.travel(at(2, 12, 10), tick=False):
+        recompute_batch(sla_id=gold.pk, after_pk=0, size=10)
+    assert reload(ticket).first_response_warned_at == at(2, 12), "a warning that still holds stays"
 
 
 def test_running_the_recompute_twice_changes_nothing(gold, agent, queue, customer, queued_mail):

@@ -268,6 +268,20 @@ def calendar_of(ticket: Ticket, calendars: dict | None = None) -> BusinessCalend
     return calendars[key]
 
 
+def _clear_marks_moved_out(ticket: Ticket, moments: dict, now: datetime) -> None:
+    """A warning or breach mark whose moment now lies ahead (the SLA or its calendar was edited to give
+    more time) no longer holds: clear it, so the ticket leaves the Escalations view and the sweep tells
+    it again if it crosses again. A pause cannot do this: paused time moves a due time out only by
+    time that has already passed."""
+    for name, moment in moments.items():
+        if not moment.counts:
+            continue
+        if moment.warn > now:
+            setattr(ticket, f"{name}_warned_at", None)
+        if moment.due > now:
+            setattr(ticket, f"{name}_breached_at", None)
+
+
 def _set_due_times(
     ticket: Ticket, segments: list[TicketClockSegment], now: datetime, calendars: dict | None = None
 ) -> None:
@@ -279,6 +293,7 @@ def _set_due_times(
     if sla is None:
         return
     moments = clock_moments(ticket, clocks_for(ticket, sla, segments, now, calendar_of(ticket, calendars)))
+    _clear_marks_moved_out(ticket, moments, now)
     store_moments(ticket, moments)
     ticket.escalation_at = min((m.due for m in moments.values() if m.counts), default=None)
     ticket.sla_check_at = next_check(ticket, moments)
