@@ -139,6 +139,7 @@ def test_faq_deflection(world):
 
 @pytest.mark.parametrize("slug", sorted(REPORTS))
 def test_each_report_runs_a_constant_number_of_queries(world, slug, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    # At most 10, plus one read of the open states' ids that a process keeps afterwards (tickets.reference).
+    with django_assert_max_num_queries(11):
         table = compute(slug, world.admin, agent_ids=(world.anna.pk,), company_ids=(world.acme.pk,))
     assert table.filters["Agents"] == "Anna Alpha"
