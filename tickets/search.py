@@ -72,20 +72,7 @@ def index_article(article: Article, *, title: str, filenames: list[str]) -> None
 def index_articles(articles: QuerySet[Article], *, batch: int = BATCH) -> int:
     """(Re-)index `articles` in batches of `batch` (three queries a batch); returns how many."""
     count, last = 0, 0
-    articles = (
-        articles.order_by("pk")
-        .select_related("ticket")
-        .only(
-            "ticket__title",
-            "subject",
-            "body_text",
-            "body_html",
-            "to_addresses",
-            "cc_addresses",
-            "ticket_id",
-            "is_visible_to_customer",
-        )
-    )
+    articles = articles.order_by("pk").select_related("ticket").only(*DOCUMENT_FIELDS)
     while True:
         chunk = list(articles.filter(pk__gt=last)[:batch])
         if not chunk:
