@@ -6,6 +6,8 @@ Imported by the scripts beside it (`python bench/<script>.py` puts bench/ on sys
 import os
 import resource
 import sys
+import time
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -44,3 +46,21 @@ def setup_django(stack: ExitStack, media: str, script: str) -> bool:
     settings.MEDIA_ROOT = media
     call_command("migrate", verbosity=0)
     return throwaway
+
+
+def run_phases(steps: Iterable[tuple[str, Callable[[], object]]], phases: dict | None = None) -> dict[str, float]:
+    """Run the loading steps in order, printing and returning each one's wall time in seconds."""
+    phases = {} if phases is None else phases
+    for name, step in steps:
+        began = time.perf_counter()
+        step()
+        phases[name] = time.perf_counter() - began
+        print(f"  {name:<12} {phases[name]:7.1f} s", flush=True)
+    return phases
+
+
+def vacuum_analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")

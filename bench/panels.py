@@ -19,7 +19,7 @@ import warnings
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-from _setup import peak_rss_mb, setup_django
+from _setup import peak_rss_mb, run_phases, setup_django, vacuum_analyze
 
 try:
     import _search_data as search_data  # the ticket search's documents and cases, where the search exists
@@ -418,30 +418,20 @@ def generate(count: int, seed: float) -> dict[str, float]:
     from accounts.models import User
 
     customers = min(20_000, max(100, count // 50))
-    phases = {}
-    began = time.perf_counter()
-    ensure_people(customers)
-    phases["users"] = time.perf_counter() - began
-    print(f"  {'users':<12} {phases['users']:7.1f} s", flush=True)
-    for name, step in (
-        ("tickets", lambda: load_tickets(count, customers, seed)),
-        ("articles", load_articles),
-        ("long thread", lambda: load_long_thread(customers)),
-        ("extras", lambda: load_extras(User.objects.get(username="agent"))),
-    ):
-        began = time.perf_counter()
-        step()
-        phases[name] = time.perf_counter() - began
-        print(f"  {name:<12} {phases[name]:7.1f} s", flush=True)
+    phases = run_phases(
+        (
+            ("users", lambda: ensure_people(customers)),
+            ("tickets", lambda: load_tickets(count, customers, seed)),
+            ("articles", load_articles),
+            ("long thread", lambda: load_long_thread(customers)),
+            ("extras", lambda: load_extras(User.objects.get(username="agent"))),
+        )
+    )
     if search_data is not None:  # the ticket search's documents (bench/_search_data.py)
         with connection.cursor() as cur:
             phases["search documents"] = search_data.fill(cur)
         print(f"  {'search docs':<12} {phases['search documents']:7.1f} s", flush=True)
-    began = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE")
-    phases["vacuum analyze"] = time.perf_counter() - began
-    print(f"  {'vacuum':<12} {phases['vacuum analyze']:7.1f} s", flush=True)
+    run_phases((("vacuum analyze", vacuum_analyze),), phases)
     return phases
 
 

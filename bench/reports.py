@@ -21,7 +21,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 
-from _setup import setup_django
+from _setup import run_phases, setup_django, vacuum_analyze
 from panels import drop_generated as drop_panels
 from panels import ensure_people, load_articles, load_tickets
 
@@ -98,32 +98,17 @@ def load_report_data() -> None:
 
 
 def generate(count: int, seed: float) -> dict[str, float]:
-    from django.db import connection
 
     customers = min(20_000, max(100, count // 50))
-    phases = {}
-    # panels.py's INSERT predates Ticket.channel (NOT NULL, no database default): give it one while loading.
-    with connection.cursor() as cur:
-        cur.execute("ALTER TABLE tickets_ticket ALTER COLUMN channel SET DEFAULT ''")
-    try:
-        for name, step in (
+    return run_phases(
+        (
             ("users", lambda: ensure_people(customers)),
             ("tickets", lambda: load_tickets(count, customers, seed)),
             ("articles", load_articles),
             ("report data", load_report_data),
-        ):
-            began = time.perf_counter()
-            step()
-            phases[name] = time.perf_counter() - began
-            print(f"  {name:<12} {phases[name]:7.1f} s", flush=True)
-    finally:
-        with connection.cursor() as cur:
-            cur.execute("ALTER TABLE tickets_ticket ALTER COLUMN channel DROP DEFAULT")
-    began = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE")
-    phases["vacuum analyze"] = time.perf_counter() - began
-    return phases
+            ("vacuum analyze", vacuum_analyze),
+        )
+    )
 
 
 def drop_generated() -> None:

@@ -28,7 +28,7 @@ import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
-from _setup import peak_rss_mb, setup_django
+from _setup import peak_rss_mb, run_phases, setup_django, vacuum_analyze
 
 DUE_SLA, CALM_SLA = "Bench due", "Bench calm"
 DUE_EVERY = 100  # every hundredth ticket is due: 1 %
@@ -144,26 +144,17 @@ def reset_due() -> int:
 
 
 def generate(count: int, seed: float) -> dict[str, float]:
-    from django.db import connection
     from panels import ensure_people, load_tickets
 
     customers = min(20_000, max(100, count // 50))
-    phases = {}
-    for name, step in (
-        ("users", lambda: ensure_people(customers)),
-        ("tickets", lambda: load_tickets(count, customers, seed)),
-        ("SLA fields", lambda: load_sla_tickets(count)),
-    ):
-        began = time.perf_counter()
-        step()
-        phases[name] = time.perf_counter() - began
-        print(f"  {name:<12} {phases[name]:7.1f} s", flush=True)
-    began = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE")
-    phases["vacuum analyze"] = time.perf_counter() - began
-    print(f"  {'vacuum':<12} {phases['vacuum analyze']:7.1f} s", flush=True)
-    return phases
+    return run_phases(
+        (
+            ("users", lambda: ensure_people(customers)),
+            ("tickets", lambda: load_tickets(count, customers, seed)),
+            ("SLA fields", lambda: load_sla_tickets(count)),
+            ("vacuum analyze", vacuum_analyze),
+        )
+    )
 
 
 def drop_generated() -> None:

@@ -4,15 +4,13 @@ tickets the viewer may see (tickets.permissions.tickets_for)."""
 
 from accounts.models import Permission, User
 from tickets.errors import PermissionDenied
-from tickets.permissions import agents_holding, grants
+from tickets.permissions import agents_holding, holds_anywhere
 
 REPORTS = Permission.REPORTS
 
 
 def may_view_reports(user: User) -> bool:
-    if not (user.is_authenticated and user.is_active and user.is_agent):
-        return False
-    return bool(user.is_helpdesk_admin or grants(user)[REPORTS])
+    return holds_anywhere(user, REPORTS)
 
 
 def require_reports(user: User) -> None:

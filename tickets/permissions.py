@@ -313,6 +313,14 @@ def agents_with(perm: str, queue: Queue) -> QuerySet[User]:
     return User.agents.filter(is_active=True).filter(Q(is_superuser=True) | held)
 
 
+def holds_anywhere(user: User, perm: str) -> bool:
+    """Does `user` hold `perm` on any access group (or is an administrator)? For a right not tied to one
+    queue, such as `reports`; `agents_holding` is the same rule as a set of agents."""
+    if not (user.is_authenticated and user.is_active and user.is_agent):
+        return False
+    return bool(user.is_helpdesk_admin or grants(user)[perm])
+
+
 def agents_holding(perm: str) -> QuerySet[User]:
     """The active agents holding `perm` on any group (directly or through a role), and administrators: e.g. who
     may see reports (reports.access), where the right is not tied to one queue."""
