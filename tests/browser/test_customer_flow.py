@@ -34,7 +34,9 @@ def test_customer_files_follows_closes_and_rates_a_request(page, customer, agent
     assert "screen.png" in page.content()
 
     page.click("nav >> text=My requests")
-    assert "Projector in room 4" in page.content() and ticket.number in page.content()
+    page.wait_for_url("**/customer/")
+    expect(page.locator("main")).to_contain_text("Projector in room 4")
+    expect(page.locator("main")).to_contain_text(ticket.number)
     screenshot(page, "customer-tickets")
 
     services.add_article(
@@ -49,19 +51,21 @@ def test_customer_files_follows_closes_and_rates_a_request(page, customer, agent
     )
 
     page.click("text=Projector in room 4")
+    page.wait_for_url(f"**/customer/tickets/{ticket.pk}/")
+    expect(page.locator("main")).to_contain_text("Please press the Source button twice.")
     body = page.content()
     assert "Please press the Source button twice." in body and "cursed" not in body
 
     page.fill("#id_body", "That worked, thank you!")
     page.click("button:has-text('Send reply')")
-    assert "Your reply was added." in page.content()
+    expect(page.locator("body")).to_contain_text("Your reply was added.")
     page.click("button:has-text('close this request')")
-    assert "Your request was closed" in page.content()
+    expect(page.locator("body")).to_contain_text("Your request was closed")
 
     page.check("input[name=score][value='5']")
     page.fill("#id_comment", "Fast and friendly")
     page.click("button:has-text('Send rating')")
-    assert "Thank you for your rating!" in page.content()
+    expect(page.locator("body")).to_contain_text("Thank you for your rating!")
     assert "Fast and friendly" in page.content()
     screenshot(page, "customer-ticket")
 
