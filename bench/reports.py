@@ -49,11 +49,7 @@ def load_report_data() -> None:
                     THEN (extract(epoch FROM closed_at - created) / 180)::int END,
                 sla_id = CASE WHEN id % 3 = 0 THEN {sla.pk} END,
                 first_response_due = CASE WHEN id % 3 = 0 THEN created + interval '12 hours' END,
-                solution_due = CASE WHEN id % 3 = 0 THEN created + interval '3 days' END,
-                first_response_breached_at = CASE WHEN id % 3 = 0 AND first_response_at > created + interval '12 hours'
-                    THEN created + interval '12 hours' END,
-                solution_breached_at = CASE WHEN id % 3 = 0 AND coalesce(closed_at, now()) > created + interval '3 days'
-                    THEN created + interval '3 days' END
+                solution_due = CASE WHEN id % 3 = 0 THEN created + interval '3 days' END
             WHERE customer_id IN (SELECT id FROM accounts_user WHERE username LIKE 'bench-c%%')
             """
         )

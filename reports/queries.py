@@ -18,14 +18,10 @@ from tickets.permissions import tickets_for_q
 
 CLOSED = Q(state__type=StateType.CLOSED)
 
-# A clock is met when it finished on time and the sweep never marked it breached; a clock the SLA does
+# A clock is met when it finished by its due time (which paused time moved out); a clock the SLA does
 # not define (no due time) counts as met. A ticket met its SLA when both clocks were met.
-FIRST_RESPONSE_MET = Q(first_response_breached_at__isnull=True) & (
-    Q(first_response_due__isnull=True) | Q(first_response_at__lte=F("first_response_due"))
-)
-SOLUTION_MET = Q(solution_breached_at__isnull=True) & (
-    Q(solution_due__isnull=True) | Q(closed_at__lte=F("solution_due"))
-)
+FIRST_RESPONSE_MET = Q(first_response_due__isnull=True) | Q(first_response_at__lte=F("first_response_due"))
+SOLUTION_MET = Q(solution_due__isnull=True) | Q(closed_at__lte=F("solution_due"))
 SLA_MET = FIRST_RESPONSE_MET & SOLUTION_MET
 
 

@@ -110,3 +110,24 @@ def publish(name: str, ticket, actor=None, **data) -> Event:
     event = Event(name=name, ticket_id=ticket.pk, actor_id=getattr(actor, "pk", None), data=data)
     transaction.on_commit(lambda: dispatch(event))
     return event
+
+
+def publish_many(published: list[Event]) -> None:
+    """Deliver several events after the commit, in order, with one commit hook and each event name's
+    handlers looked up once (a sweep batch has thousands)."""
+    if published:
+        transaction.on_commit(lambda: _dispatch_many(published))
+
+
+def _dispatch_many(published: list[Event]) -> None:
+    configured = list(_configured_handlers())
+    by_name: dict[str, list] = {}
+    for event in published:
+        if event.name not in by_name:
+            by_name[event.name] = [*_handlers[event.name], *_handlers[ALL]]
+            by_name[event.name] += [h for name, h in configured if name in (event.name, ALL)]
+        for handler in by_name[event.name]:
+            try:
+                handler(event)
+            except Exception:
+                log.exception("event handler %r failed for %s", handler, event)

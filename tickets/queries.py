@@ -162,17 +162,16 @@ def escalated_q(now) -> Q:
     """Tickets with a running clock past its warning threshold or its due time ("due or breached").
 
     Computed from the stored times, so a ticket counts from the moment it crosses, before the
-    escalation sweep has run: its next check (warning or breach) has come, or its earliest due time
-    has passed; or the sweep has marked a clock that is still to be met (a restarted update clock
-    and a changed SLA clear the marks; the first response mark stays after the response, so not it).
-    Paused and stopped clocks have no escalation_at: they are never due.
+    escalation sweep has run: a counting clock's warning moment has come, or its earliest due time
+    has passed. (The sweep's marks add nothing: a mark is set only once its moment has come, and an
+    SLA edit that moves the moment out clears it.) Paused and stopped clocks have no escalation_at:
+    they are never due.
     """
     return Q(escalation_at__isnull=False) & (
         Q(escalation_at__lte=now)
-        | Q(sla_check_at__lte=now)
-        | Q(first_response_warned_at__isnull=False, first_response_at__isnull=True)
-        | Q(update_warned_at__isnull=False)
-        | Q(solution_warned_at__isnull=False)
+        | Q(first_response_warning_due__lte=now)
+        | Q(update_warning_due__lte=now)
+        | Q(solution_warning_due__lte=now)
     )
 
 

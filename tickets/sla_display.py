@@ -3,7 +3,7 @@ the warning / breached badges; the zoom's SLA panel and the lists' escalation co
 
 The status is computed from the due times and `now` (in business time of the ticket's calendar), so
 it is right even before the escalation sweep has run; the sweep's *_warned_at / *_breached_at marks
-are its history. `clock_views()` and `duration()` are pure; `sla_panel()` and `with_escalation()`
+(TicketSlaCheck) are its history. `clock_views()` and `duration()` are pure; `sla_panel()` and `with_escalation()`
 load what they need in a fixed number of queries, whatever the number of tickets or segments.
 """
 
@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -192,9 +193,9 @@ def sla_panel(ticket: Ticket, now: datetime | None = None) -> SlaPanel:
 def with_escalation(tickets: list[Ticket], now: datetime | None = None) -> list[Ticket]:
     """Set `ticket.escalation` (a ClockView or None) on each ticket of a list page.
 
-    Only tickets with a running clock (escalation_at) get one. Three queries whatever the number of
+    Only tickets with a running clock (escalation_at) get one. Four queries whatever the number of
     tickets, none when no ticket of the page has a running clock: the SLAs, the calendars with their
-    hours and holidays. The calendar is calendar_for()'s rule over the loaded rows.
+    hours and holidays, the sweep's marks. The calendar is calendar_for()'s rule over the loaded rows.
     """
     now = now or timezone.now()
     running = [t for t in tickets if t.escalation_at is not None and t.sla_id is not None]
@@ -203,6 +204,7 @@ def with_escalation(tickets: list[Ticket], now: datetime | None = None) -> list[
     if not running:
         return tickets
     slas = SLA.objects.in_bulk({t.sla_id for t in running})
+    prefetch_related_objects(running, "sla_check")
     rows = {c.pk: c for c in Calendar.objects.prefetch_related("intervals", "holidays")}
     default = next((c.pk for c in rows.values() if c.is_default), None)
     built: dict[int | None, BusinessCalendar] = {}

@@ -12,7 +12,7 @@ from tickets import services
 from tickets.errors import StaleTicket
 from tickets.models import Queue, StateType, Ticket, TicketHistory
 from tickets.pending import due_pending
-from tickets.services import escalation
+from tickets.services import escalation, escalation_mail
 from tickets.services import sla as sla_service
 
 log = logging.getLogger(__name__)
@@ -94,10 +94,23 @@ def recompute_sla_due_times(sla_id: int | None = None, after_pk: int = 0) -> int
 def escalate_due_tickets() -> dict:
     """Beat, every minute: the escalation sweep (tickets.services.escalation), until nothing is due.
 
-    Each batch is one transaction with its marks and mail, so a second run or a second worker sends
-    nothing twice, and a worker killed mid-run does not repeat the batches it committed.
+    Each batch is one transaction with its marks, history and notice, so a second run or a second
+    worker marks nothing twice, and a worker killed mid-run does not repeat the batches it committed.
+    Each notice is told by its own task right after its batch (`send_escalation_notices`); one whose
+    task never ran (a worker died, the broker was down) is told here a minute later.
     """
-    done = escalation.sweep()
+    now = timezone.now()
+    done = escalation.sweep(now=now)
     if done.events:
-        log.info("escalation sweep: %d events on %d tickets, %d mails", done.events, done.tickets, done.mails)
-    return {"tickets": done.tickets, "events": done.events, "mails": done.mails}
+        log.info("escalation sweep: %d events on %d tickets", done.events, done.tickets)
+    late = escalation_mail.send_pending(created_before=now - timedelta(minutes=1))
+    return {"tickets": done.tickets, "events": done.events, "notices": done.notices, "late mails": late}
+
+
+@shared_task(name="tickets.tasks.send_escalation_notices")
+def send_escalation_notices(notice_id: int | None = None) -> int:
+    """Right after a sweep batch commits: its warnings and breaches mailed (each notice once, even if
+    this task runs twice). Without an id: every notice waiting. Returns the number of mails."""
+    if notice_id is None:
+        return escalation_mail.send_pending()
+    return escalation_mail.send_notice(notice_id)

@@ -1,11 +1,12 @@
 """SLA compliance: per queue and priority, first response and solution clocks met vs breached.
 
 A clock counts in the period in which it finished: the first response when the ticket was first answered
-(or, never answered, when the sweep marked it breached), the solution when the ticket was closed. Met: on
+(or, never answered, when it breached: its due time, once passed), the solution when the ticket was closed. Met: on
 time (by its due time) and never marked breached. Only tickets with an SLA whose clock has a due time.
 """
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,8 +25,8 @@ def sla(viewer, filters: ReportFilters) -> Table:
     )
     unanswered_breach = Q(
         first_response_at=None,
-        first_response_breached_at__gte=period["since"],
-        first_response_breached_at__lt=period["until"],
+        first_response_due__gte=period["since"],
+        first_response_due__lt=min(period["until"], timezone.now()),
     )
     solved = queries.CLOSED & Q(
         solution_due__isnull=False, closed_at__gte=period["since"], closed_at__lt=period["until"]

@@ -107,8 +107,8 @@ def test_mine_watched_and_escalated_views(agent_client, agent, queue, ticket):
     now = timezone.now()
     Ticket.objects.filter(pk=ticket.pk).update(escalation_at=now)
     day = timezone.timedelta(1)
-    later = TicketFactory(queue=queue, title="In warning", escalation_at=now + day, sla_check_at=now - day)
-    TicketFactory(queue=queue, title="Not due yet", escalation_at=now + day, sla_check_at=now + day / 2)
+    later = TicketFactory(queue=queue, title="In warning", escalation_at=now + day, update_warning_due=now - day)
+    TicketFactory(queue=queue, title="Not due yet", escalation_at=now + day, update_warning_due=now + day / 2)
     for name in ("agent:mine", "agent:watched"):
         assert ticket.title in agent_client.get(reverse(name)).content.decode()
     page = agent_client.get(reverse("agent:escalated")).context["page"]

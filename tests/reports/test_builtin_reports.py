@@ -85,7 +85,8 @@ def test_per_agent_counts_only_what_the_viewer_may_see(world):
 
 def test_sla_compliance_by_queue_and_priority(world):
     table = compute("sla", world.admin)
-    assert table.rows == [("1st level", "3 normal", 1, 1, 50.0, 1, 1, 50.0)]
+    # t4 (a phone ticket never answered) breached its first response at its due time, 4 March 11:00.
+    assert table.rows == [("1st level", "3 normal", 1, 2, 33.3, 1, 1, 50.0)]
     assert "needs SLA data" not in table.note
 
 

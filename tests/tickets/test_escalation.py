@@ -18,9 +18,9 @@ from mailgateway.outbox import KIND_HEADER
 from tests.factories import AgentFactory, TicketFactory, grant, state
 from tickets import events, services
 from tickets.message import Message
-from tickets.models import SLA, Ticket, TicketHistory
-from tickets.services import escalation
-from tickets.tasks import escalate_due_tickets
+from tickets.models import SLA, EscalationNotice, Ticket, TicketHistory, TicketSlaCheck
+from tickets.services import escalation, escalation_mail
+from tickets.tasks import escalate_due_tickets, send_escalation_notices
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,8 @@ T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 WARNING, BREACH = OutgoingMail.Kind.ESCALATION_WARNING, OutgoingMail.Kind.ESCALATION_BREACH
 
 
-def minutes(n):
-    return T0 + timedelta(minutes=n)
+def minutes(n, seconds=0):
+    return T0 + timedelta(minutes=n, seconds=seconds)
 
 
 @pytest.fixture
@@ -70,8 +70,11 @@ def owned(gold, agent, queue, customer, manager):
 
 
 def sweep_at(when, **kwargs):
+    """The sweep at `when`, then its notices told (what the worker does right after each batch)."""
     with time_machine.travel(when, tick=False):
-        return escalation.sweep(**kwargs)
+        done = escalation.sweep(**kwargs)
+        escalation_mail.send_pending()
+    return done
 
 
 def told(kind=None) -> list[tuple[str, str]]:
@@ -223,7 +226,7 @@ def test_a_stale_check_time_on_a_paused_ticket_is_cleared_without_a_mail(owned, 
         services.change_state(
             ticket=owned, actor=agent, state=state("waiting for customer"), pending_until=minutes(5000)
         )
-    Ticket.objects.filter(pk=owned.pk).update(sla_check_at=minutes(48))  # as if left behind
+    TicketSlaCheck.objects.filter(ticket=owned).update(check_at=minutes(48))  # as if left behind
     sweep_at(minutes(600))
     assert told() == [] and fresh(owned).sla_check_at is None
     assert not TicketHistory.objects.filter(ticket=owned, event__startswith="sla_").exists()
@@ -273,7 +276,9 @@ def test_a_crash_between_batches_does_not_repeat_the_first_batchs_mails(
     monkeypatch.setattr(escalation, "sweep_batch", crashing)
     with pytest.raises(RuntimeError):
         sweep_at(minutes(48), size=2)
-    assert len(told()) == 2  # the first batch's two tickets, committed with their marks
+    assert told() == [], "the worker died before it told the first batch's notice"
+    escalation_mail.send_pending()
+    assert len(told()) == 2  # the first batch's two tickets, committed with their marks and notice
     monkeypatch.setattr(escalation, "sweep_batch", real)
     done = sweep_at(minutes(48), size=2)
     assert done.tickets == 1 and len(told()) == 3
@@ -284,12 +289,13 @@ def statements_for_two_due_tickets(gold, agent, queue, customer, start, non_due)
     """Two due tickets among `non_due` open tickets whose next SLA event is days away: the sweep's statements."""
     with time_machine.travel(start, tick=False):
         for _ in range(non_due):
-            TicketFactory(queue=queue, state=state("open"), sla=gold, sla_check_at=start + timedelta(days=3))
+            calm = TicketFactory(queue=queue, state=state("open"), sla=gold)
+            TicketSlaCheck.objects.create(ticket=calm, check_at=start + timedelta(days=3))
     due = [opened(agent, queue, customer, when=start, owner=agent) for _ in range(2)]
     with time_machine.travel(start + timedelta(minutes=48), tick=False):
         with CaptureQueriesContext(connection) as captured:
             done = escalation.sweep()
-    assert (done.tickets, done.events, done.mails) == (2, 2, 2)
+    assert (done.tickets, done.events, done.notices) == (2, 2, 1)
     for ticket in due:
         services.change_state(ticket=ticket, actor=agent, state=state("closed successful"))
     return len(captured)
@@ -302,10 +308,27 @@ def test_the_sweeps_statements_do_not_depend_on_the_number_of_open_tickets(gold,
     assert with_10 == with_100
 
 
-def test_the_task_runs_the_sweep_and_says_what_it_did(owned):
+def test_the_task_runs_the_sweep_and_says_what_it_did(owned, agent, manager):
     with time_machine.travel(minutes(60), tick=False):
-        assert escalate_due_tickets() == {"tickets": 1, "events": 1, "mails": 2}
-        assert escalate_due_tickets() == {"tickets": 0, "events": 0, "mails": 0}
+        assert escalate_due_tickets() == {"tickets": 1, "events": 1, "notices": 1, "late mails": 0}
+        assert escalate_due_tickets() == {"tickets": 0, "events": 0, "notices": 0, "late mails": 0}
+        assert told() == [], "the mail is the notice task's"
+        notice = EscalationNotice.objects.get()
+        assert send_escalation_notices(notice.pk) == 2
+        assert send_escalation_notices(notice.pk) == 0, "a notice is told once"
+    assert sorted(told()) == sorted([(BREACH, agent.email), (BREACH, manager.email)])
+    assert not EscalationNotice.objects.exists()
+
+
+def test_a_notice_whose_task_never_ran_is_told_by_the_sweep_a_minute_later(owned, agent, manager):
+    with time_machine.travel(minutes(60), tick=False):
+        escalate_due_tickets()  # the notice's own task is lost (say the broker was down)
+    with time_machine.travel(minutes(60, 30), tick=False):
+        assert escalate_due_tickets()["late mails"] == 0, "not yet: its task may still be on its way"
+    with time_machine.travel(minutes(61, 1), tick=False):
+        assert escalate_due_tickets()["late mails"] == 2
+        assert escalate_due_tickets()["late mails"] == 0
+    assert sorted(told()) == sorted([(BREACH, agent.email), (BREACH, manager.email)])
 
 
 def test_the_sweep_is_scheduled_every_minute(settings):
@@ -314,8 +337,10 @@ def test_the_sweep_is_scheduled_every_minute(settings):
 
 
 def test_the_kind_hint_is_the_outboxs():
-    assert escalation.KIND_HEADER == KIND_HEADER
-    assert {f"escalation_{k}" for k in (escalation.WARNING, escalation.BREACH)} <= set(OutgoingMail.Kind.values)
+    assert escalation_mail.KIND_HEADER == KIND_HEADER
+    assert {f"escalation_{k}" for k in (escalation_mail.WARNING, escalation_mail.BREACH)} <= set(
+        OutgoingMail.Kind.values
+    )
 
 
 def test_up_to_three_tickets_in_a_batch_are_one_mail_each_per_person(gold, agent, queue, customer, manager):
@@ -330,7 +355,7 @@ def test_up_to_three_tickets_in_a_batch_are_one_mail_each_per_person(gold, agent
 def test_more_than_three_tickets_in_a_batch_are_one_digest_per_person(
     gold, agent, queue, customer, manager, monkeypatch
 ):
-    monkeypatch.setattr(escalation, "DIGEST_LINES", 4)
+    monkeypatch.setattr(escalation_mail, "DIGEST_LINES", 4)
     tickets = [opened(agent, queue, customer, owner=agent, title=f"Ticket {n}") for n in range(5)]
     other = AgentFactory(username="otto", language="cs", timezone="Europe/Prague")
     grant(other, queue, Permission.RW)

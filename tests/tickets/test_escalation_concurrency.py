@@ -15,7 +15,7 @@ from tests.tickets.test_concurrency import run_together
 from tickets import services
 from tickets.message import Message
 from tickets.models import SLA, Ticket
-from tickets.tasks import escalate_due_tickets
+from tickets.tasks import escalate_due_tickets, send_escalation_notices
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +43,8 @@ def test_four_workers_sweeping_at_once_tell_each_breach_once(breached, agent):
     results = []
     assert run_together(4, lambda n: results.append(escalate_due_tickets())) == []
     assert sorted(r["events"] for r in results) == [0, 0, 0, 1]
+    assert escalation_mail() == []  # the notice's task tells it: four workers at once, told once
+    assert run_together(4, lambda n: send_escalation_notices()) == []
     assert escalation_mail() == [("escalation_breach", agent.email), ("escalation_breach", "mia@example.com")]
     assert Ticket.objects.get(pk=breached.pk).history.filter(event="sla_breached").count() == 1
 
@@ -69,4 +71,5 @@ def test_a_ticket_held_by_another_transaction_is_skipped_and_swept_next_time(bre
         worker.join()
     assert escalation_mail() == []
     assert escalate_due_tickets()["events"] == 1
+    send_escalation_notices()
     assert len(escalation_mail()) == 2

@@ -16,7 +16,7 @@ from tickets import queries, services
 from tickets.business_time import add_working_minutes
 from tickets.calendars import WorkingInterval, calendar_for
 from tickets.message import Message
-from tickets.models import SLA, Category, Clock, Ticket, TicketClockSegment, TicketType
+from tickets.models import SLA, Category, Clock, Ticket, TicketClockSegment, TicketSlaCheck, TicketType
 from tickets.services.sla import SLA_FIELDS, recompute_batch, sla_for
 from tickets.tasks import recompute_sla_due_times
 
@@ -100,7 +100,7 @@ def test_an_internal_note_neither_meets_the_first_response_nor_moves_the_update_
 
 def test_a_customer_article_renews_the_update_clock_and_clears_its_marks(gold, agent, queue, customer):
     ticket = opened(agent, queue, customer, at(2, 10))
-    Ticket.objects.filter(pk=ticket.pk).update(update_warned_at=at(2, 11, 36))  # as the sweep would
+    TicketSlaCheck.objects.filter(ticket_id=ticket.pk).update(update_warned_at=at(2, 11, 36))  # as the sweep would
     with time_machine.travel(at(3, 15), tick=False):
         result = services.follow_up(ticket=ticket, actor=customer, message=Message(body_text="Any news?"))
     assert result.outcome == "added"
@@ -156,7 +156,7 @@ def test_closing_stops_the_clocks_and_reopening_resumes_them(gold, agent, queue,
         services.change_state(ticket=ticket, actor=agent, state=state("closed successful"))
     closed = reload(ticket)
     assert (closed.escalation_at, closed.sla_check_at) == (None, None)
-    assert not Ticket.objects.filter(sla_check_at__isnull=False).exists(), "the sweep has nothing to look at"
+    assert not TicketSlaCheck.objects.filter(check_at__isnull=False).exists(), "the sweep has nothing to look at"
 
     with time_machine.travel(at(3, 10), tick=False):
         services.change_state(ticket=ticket, actor=agent, state=state("open"))
@@ -290,7 +290,7 @@ def test_the_background_recompute_walks_the_open_tickets_in_batches_by_pk(gold, 
 def test_an_sla_edit_that_gives_more_time_clears_the_marks_that_no_longer_hold(gold, agent, queue, customer):
     ticket = opened(agent, queue, customer, at(2, 10))  # first response due 11:00, warning at 10:48
     marks = {"first_response_warned_at": at(2, 10, 49), "first_response_breached_at": at(2, 11, 1)}
-    Ticket.objects.filter(pk=ticket.pk).update(**marks)
+    TicketSlaCheck.objects.filter(ticket_id=ticket.pk).update(**marks)
     # First response due 14:00, warning 13:12; update and solution warnings at 16:24.
     SLA.objects.filter(pk=gold.pk).update(first_response_minutes=240, update_minutes=480)
 
@@ -302,7 +302,7 @@ def test_an_sla_edit_that_gives_more_time_clears_the_marks_that_no_longer_hold(g
         assert not Ticket.objects.filter(queries.escalated_q(at(2, 12)), pk=ticket.pk).exists()
 
     SLA.objects.filter(pk=gold.pk).update(first_response_minutes=150)  # due 12:30, warning 12:00
-    Ticket.objects.filter(pk=ticket.pk).update(first_response_warned_at=at(2, 12))
+    TicketSlaCheck.objects.filter(ticket_id=ticket.pk).update(first_response_warned_at=at(2, 12))
     with time_machine.travel(at(2, 12, 10), tick=False):
         recompute_batch(sla_id=gold.pk, after_pk=0, size=10)
     assert reload(ticket).first_response_warned_at == at(2, 12), "a warning that still holds stays"
@@ -357,12 +357,12 @@ def test_the_sweep_finds_due_tickets_through_the_partial_index(gold, agent, queu
     for _ in range(3):
         opened(agent, queue, customer, at(2, 10))
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE tickets_ticket")
+        cursor.execute("ANALYZE tickets_ticketslacheck")
         cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = Ticket.objects.sla_due(at(2, 12)).values("pk").query.sql_with_params()
+        sql, params = TicketSlaCheck.objects.due(at(2, 12)).values("pk").query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "ticket_sla_check_at" in plan, plan
+    assert "slacheck_check_at" in plan, plan
     with time_machine.travel(at(2, 12), tick=False):
-        assert Ticket.objects.sla_due(at(2, 10, 47)).count() == 0
-        assert Ticket.objects.sla_due(at(2, 10, 48)).count() == 3, "the warning at 48 of 60 minutes"
+        assert TicketSlaCheck.objects.due(at(2, 10, 47)).count() == 0
+        assert TicketSlaCheck.objects.due(at(2, 10, 48)).count() == 3, "the warning at 48 of 60 minutes"

@@ -79,13 +79,14 @@ def settle(ticket_id: int, now: datetime, states: dict[str, State]) -> Ticket:
     if ticket.sla is None or ticket.state.clock != Clock.RUNNING:
         return ticket
     calendar = calendar_for(queue=ticket.queue, sla=ticket.sla)
+    check = sla_service.check_of(ticket)  # the marks the recompute below keeps
     marked = False
     for view in clock_views(ticket, ticket.sla, calendar, now):
         if view.status in (WARNING, BREACHED):
-            setattr(ticket, f"{view.name}_warned_at", now if view.status == WARNING else view.due)
+            setattr(check, f"{view.name}_warned_at", now if view.status == WARNING else view.due)
             marked = True
         if view.status == BREACHED:
-            setattr(ticket, f"{view.name}_breached_at", view.due)
+            setattr(check, f"{view.name}_breached_at", view.due)
     if marked:  # the next check moves on from the warnings and breaches already marked
         sla_service.recompute(ticket, event=sla_service.SLA_CHANGED, now=now)
     return ticket

@@ -10,8 +10,8 @@ TicketClockSegment row: the timeline that explains a breach.
 
 `recompute()` is called by the services inside their transaction, on the row they have locked.
 It saves the SLA fields itself (one UPDATE). While the clocks are paused or stopped the due
-times keep the values they had (as if the clock had resumed at that moment) and `escalation_at`
-/ `sla_check_at` are empty, so neither a list nor the sweep sees the ticket.
+times keep the values they had (as if the clock had resumed at that moment), `escalation_at` and
+the ticket's check (TicketSlaCheck) are empty, so neither a list nor the sweep sees the ticket.
 """
 
 import math
@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.models import Company
 from tickets.business_time import BusinessCalendar, add_working_minutes, working_minutes_between
 from tickets.calendars import calendar_for
-from tickets.models import SLA, Category, Clock, Priority, Queue, Ticket, TicketClockSegment, TicketType
+from tickets.models import SLA, Category, Clock, Priority, Queue, Ticket, TicketClockSegment, TicketSlaCheck, TicketType
 
 # What happened (the `event` argument; also written on a new timeline segment).
 CREATED = "created"
@@ -42,19 +42,14 @@ SLA_FIELDS = [
     "update_due",
     "solution_due",
     "escalation_at",
-    "sla_check_at",
     "update_clock_from",
-    "first_response_warned_at",
-    "first_response_breached_at",
-    "update_warned_at",
-    "update_breached_at",
-    "solution_warned_at",
-    "solution_breached_at",
     "first_response_warning_due",
     "update_warning_due",
     "solution_warning_due",
 ]
 CLOCKS = ("first_response", "update", "solution")
+MARK_FIELDS = [f"{clock}_{mark}" for clock in CLOCKS for mark in ("warned_at", "breached_at")]
+CHECK_FIELDS = ["check_at", *MARK_FIELDS]
 
 
 def _sla_id_of(ticket: Ticket, relation: str, model) -> int | None:
@@ -179,10 +174,16 @@ def clocks_for(
     )
 
 
-def _clear(ticket: Ticket, *names: str) -> None:
+def _clear(check: TicketSlaCheck, *names: str) -> None:
     for name in names:
-        setattr(ticket, f"{name}_warned_at", None)
-        setattr(ticket, f"{name}_breached_at", None)
+        setattr(check, f"{name}_warned_at", None)
+        setattr(check, f"{name}_breached_at", None)
+
+
+def check_of(ticket: Ticket) -> TicketSlaCheck:
+    """The ticket's check row (marks and next look), or a new unsaved one."""
+    check = getattr(ticket, "sla_check", None)
+    return check if check is not None else TicketSlaCheck(ticket=ticket)
 
 
 def recompute(ticket: Ticket, *, event: str, now: datetime | None = None, calendars: dict | None = None) -> None:
@@ -193,16 +194,27 @@ def recompute(ticket: Ticket, *, event: str, now: datetime | None = None, calend
     """
     now = now or timezone.now()
     segments = _timeline(ticket, now, event)
+    check = check_of(ticket)
     if event in RESELECTING:
         sla = sla_for(ticket)
         if (sla.pk if sla else None) != ticket.sla_id:
-            _clear(ticket, *CLOCKS)
+            _clear(check, *CLOCKS)
             ticket.sla = sla
     if event in RESTARTING:
         ticket.update_clock_from = now
-        _clear(ticket, "update")
-    _set_due_times(ticket, segments, now, calendars)
+        _clear(check, "update")
+    check.check_at = _set_due_times(ticket, check, segments, now, calendars)
     ticket.save(update_fields=SLA_FIELDS)
+    save_check(check)
+
+
+def save_check(check: TicketSlaCheck) -> None:
+    """Save the check (one UPDATE); a ticket with nothing to check nor marked gets no row."""
+    if check._state.adding:
+        if any(getattr(check, name) is not None for name in CHECK_FIELDS):
+            check.save(force_insert=True)
+        return
+    check.save(update_fields=CHECK_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -236,15 +248,15 @@ def clock_moments(ticket: Ticket, clocks: Clocks) -> dict[str, Moments]:
     return moments
 
 
-def next_check(ticket: Ticket, moments: dict[str, Moments]) -> datetime | None:
-    """The next warning or breach still to be marked: the ticket's sla_check_at."""
+def next_check(check: TicketSlaCheck, moments: dict[str, Moments]) -> datetime | None:
+    """The next warning or breach still to be marked: the ticket's check (TicketSlaCheck.check_at)."""
     checks = []
     for name, moment in moments.items():
         if not moment.counts:
             continue
-        if getattr(ticket, f"{name}_warned_at") is None:
+        if getattr(check, f"{name}_warned_at") is None:
             checks.append(moment.warn)
-        elif getattr(ticket, f"{name}_breached_at") is None:
+        elif getattr(check, f"{name}_breached_at") is None:
             checks.append(moment.due)
     return min(checks, default=None)
 
@@ -268,7 +280,7 @@ def calendar_of(ticket: Ticket, calendars: dict | None = None) -> BusinessCalend
     return calendars[key]
 
 
-def _clear_marks_moved_out(ticket: Ticket, moments: dict, now: datetime) -> None:
+def _clear_marks_moved_out(check: TicketSlaCheck, moments: dict, now: datetime) -> None:
     """A warning or breach mark whose moment now lies ahead (the SLA or its calendar was edited to give
     more time) no longer holds: clear it, so the ticket leaves the Escalations view and the sweep tells
     it again if it crosses again. A pause cannot do this: paused time moves a due time out only by
@@ -277,26 +289,31 @@ def _clear_marks_moved_out(ticket: Ticket, moments: dict, now: datetime) -> None
         if not moment.counts:
             continue
         if moment.warn > now:
-            setattr(ticket, f"{name}_warned_at", None)
+            setattr(check, f"{name}_warned_at", None)
         if moment.due > now:
-            setattr(ticket, f"{name}_breached_at", None)
+            setattr(check, f"{name}_breached_at", None)
 
 
 def _set_due_times(
-    ticket: Ticket, segments: list[TicketClockSegment], now: datetime, calendars: dict | None = None
-) -> None:
+    ticket: Ticket,
+    check: TicketSlaCheck,
+    segments: list[TicketClockSegment],
+    now: datetime,
+    calendars: dict | None = None,
+) -> datetime | None:
+    """Set the ticket's due times; returns its next check (None: nothing for the sweep to look at)."""
     sla = ticket.sla
     ticket.first_response_due = ticket.update_due = ticket.solution_due = None
-    ticket.escalation_at = ticket.sla_check_at = None
+    ticket.escalation_at = None
     for name in CLOCKS:
         setattr(ticket, f"{name}_warning_due", None)
     if sla is None:
-        return
+        return None
     moments = clock_moments(ticket, clocks_for(ticket, sla, segments, now, calendar_of(ticket, calendars)))
-    _clear_marks_moved_out(ticket, moments, now)
+    _clear_marks_moved_out(check, moments, now)
     store_moments(ticket, moments)
     ticket.escalation_at = min((m.due for m in moments.values() if m.counts), default=None)
-    ticket.sla_check_at = next_check(ticket, moments)
+    return next_check(check, moments)
 
 
 def recompute_batch(*, sla_id: int | None, after_pk: int, size: int) -> int | None:
