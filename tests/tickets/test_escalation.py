@@ -301,6 +301,18 @@ def statements_for_two_due_tickets(gold, agent, queue, customer, start, non_due)
     return len(captured)
 
 
+def test_the_sweep_writes_no_ticket_row(owned, agent):
+    """The marks and the next check live in the narrow check table: a backlog minute must not write a
+    new version of thousands of wide ticket rows (and an entry in each of their indexes)."""
+    with time_machine.travel(minutes(60), tick=False):
+        with CaptureQueriesContext(connection) as captured:
+            done = escalation.sweep()
+    assert done.events == 1
+    writes = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().startswith(("UPDATE", "INSERT"))]
+    assert writes and not [sql for sql in writes if '"tickets_ticket"' in sql.split(" SET ")[0].split("(")[0]]
+    assert fresh(owned).first_response_breached_at == minutes(60)
+
+
 def test_the_sweeps_statements_do_not_depend_on_the_number_of_open_tickets(gold, agent, queue, customer):
     with_10 = statements_for_two_due_tickets(gold, agent, queue, customer, T0, 10)
     with_100 = statements_for_two_due_tickets(gold, agent, queue, customer, minutes(100), 90)
