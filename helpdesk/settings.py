@@ -198,7 +198,13 @@ CELERY_BEAT_SCHEDULE["reports-scheduled"] = {"task": "reports.tasks.send_schedul
 CELERY_BEAT_SCHEDULE["tickets-escalation"] = {"task": "tickets.tasks.escalate_due_tickets", "schedule": 60.0}
 
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # Redis away: pages are served without the cache (helpdesk/cache.py), not refused; short socket
+    # timeouts so an unreachable host costs a second, not a hung worker.
+    "default": {
+        "BACKEND": "helpdesk.cache.TolerantRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

@@ -85,7 +85,7 @@ def test_database_url_and_redis_url_select_postgresql_and_redis(tmp_path):
     assert shown["engine"] == "django.db.backends.postgresql"
     assert shown["db"] == {"NAME": "db", "USER": "u", "PASSWORD": "p", "HOST": "h", "PORT": 5432}
     assert shown["broker"] == "redis://cache.example:6379/1"
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "helpdesk.cache.TolerantRedisCache"
     assert shown["cache_location"] == "redis://cache.example:6379/1"
 
 

@@ -44,7 +44,10 @@ def claim_nonce(user, nonce: str) -> tuple[bool, int | None]:
     key = _nonce_key(user, nonce)
     if cache.add(key, 0, 24 * 3600):
         return True, None
-    return False, cache.get(key) or None
+    earlier = cache.get(key)
+    if earlier is None:  # nothing stored either way: the cache is away, so the form is taken as new
+        return True, None
+    return False, earlier or None
 
 
 def finish_nonce(user, nonce: str, ticket_id: int) -> None:
