@@ -237,3 +237,11 @@ def test_the_admin_offers_the_close_into_and_wake_up_states(client, admin_user, 
     state_page = client.get(reverse("admin:tickets_state_change", args=[state("waiting for customer").pk]))
     assert 'name="follow_up_state"' in queue_page
     assert 'name="close_into"' in state_page.content.decode()
+
+
+def test_the_service_gives_a_pending_state_without_a_time_the_next_business_day(office_queue, ticket, agent):
+    """The same default whatever the caller (a form, admin, the API, automation): not a refusal."""
+    with time_machine.travel(FRIDAY_AFTERNOON, tick=False):
+        services.change_state(ticket=ticket, actor=agent, state=state("pending reminder"))
+    assert fresh(ticket).pending_until == MONDAY_OPENING
+    assert fresh(ticket).state.name == "pending reminder"

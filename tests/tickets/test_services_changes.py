@@ -66,11 +66,11 @@ def test_pending_state_keeps_its_date(ticket, agent):
     assert _reload(ticket).pending_until == when
 
 
-def test_pending_state_without_a_date_is_refused(ticket, agent):
-    before = snapshot(ticket)
-    with pytest.raises(InvalidChange):
-        services.change_state(ticket=ticket, actor=agent, state=state("pending reminder"))
-    assert snapshot(ticket) == before
+def test_pending_state_without_a_date_gets_the_default_one(ticket, agent):
+    """Not refused (issue 12): the next business day of the queue's calendar (tests/tickets/test_pending.py)."""
+    services.change_state(ticket=ticket, actor=agent, state=state("pending reminder"))
+    ticket.refresh_from_db()
+    assert ticket.state.name == "pending reminder" and ticket.pending_until > timezone.now()
 
 
 def test_merged_state_only_through_merge(ticket, agent):

@@ -1,12 +1,14 @@
 """Use cases that combine services run in one transaction: all of it is saved, or nothing."""
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import state
 from tickets import services
 from tickets.errors import InvalidChange
 from tickets.message import Message
 from tickets.models import Article, State, StateType, Ticket
+from tickets.services.seen import Seen
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +45,13 @@ def test_a_ticket_whose_state_is_refused_is_not_left_half_opened(agent, customer
     assert (Ticket.objects.count(), Article.objects.count()) == (tickets, articles)
 
 
-def test_a_reply_with_a_pending_state_but_no_date_saves_nothing(ticket, agent):
+def test_a_reply_with_a_pending_state_but_no_date_sets_the_default_date(ticket, agent):
     pending = State.objects.filter(type=StateType.PENDING_REMINDER).first()
-    before = ticket.articles.count()
-    with pytest.raises(InvalidChange, match="needs a date"):
-        services.reply(ticket=ticket, actor=agent, message=Message(channel="note", body_text="x"), next_state=pending)
-    assert ticket.articles.count() == before
+    message = Message(channel="note", body_text="x")
+    done = services.reply(ticket=ticket, actor=agent, message=message, next_state=pending, seen=Seen.of(ticket))
+    ticket.refresh_from_db()
+    assert done.refused is None and done.article.body_text == "x"
+    assert ticket.state == pending and ticket.pending_until > timezone.now()
 
 
 def test_a_reply_from_a_form_too_old_to_tell_keeps_the_article_and_leaves_the_state(ticket, agent):

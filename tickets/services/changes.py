@@ -10,6 +10,7 @@ from tickets import events, search
 from tickets import permissions as perms
 from tickets.errors import InvalidChange, PermissionDenied, TicketLocked
 from tickets.models import CustomField, CustomFieldValue, StateType, Ticket
+from tickets.pending import default_pending_until
 from tickets.services import durations, sla
 from tickets.services._base import bump, load_for_change, lock_row, record, refresh
 from tickets.services.seen import Seen, check_unchanged
@@ -25,12 +26,11 @@ def change_state(
     expected_version: int | None = None,
     seen: Seen | None = None,
 ) -> Ticket:
-    """Customers may only close or reopen their own tickets; pending states need a date.
+    """Customers may only close or reopen their own tickets. A pending state given no date gets the
+    default one: the next business day at opening time in the queue's calendar.
 
     `seen`: what the agent's form showed; refused (ChangedMeanwhile) only if the state itself moved since.
     """
-    if state.is_pending and pending_until is None:
-        raise InvalidChange(f"The state “{state}” needs a pending date.")
     if state.type in (StateType.MERGED,):
         raise InvalidChange("Use merge to merge a ticket.")
     with transaction.atomic():
@@ -43,6 +43,8 @@ def change_state(
         old = fresh.state
         if old.type == StateType.MERGED:
             raise InvalidChange(f"Ticket {fresh.number} is merged into another; work on that one.")
+        if state.is_pending and pending_until is None:
+            pending_until = default_pending_until(fresh.queue)
         if old.pk == state.pk and fresh.pending_until == (pending_until if state.is_pending else None):
             return ticket
         fresh.state = state

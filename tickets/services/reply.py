@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tickets.errors import ChangedMeanwhile, InvalidChange, PermissionDenied
+from tickets.errors import ChangedMeanwhile, PermissionDenied
 from tickets.message import Message
 from tickets.models import Article, Queue, State, Ticket
 from tickets.services.articles import add_article
@@ -27,11 +27,6 @@ Deliver = Callable[[Article], object]
 class Reply:
     article: Article
     refused: ChangedMeanwhile | None = None  # the state change left out: someone else changed the state meanwhile
-
-
-def _check_next_state(state: State | None, pending_until: datetime | None) -> None:
-    if state is not None and state.is_pending and not pending_until:
-        raise InvalidChange(_("A pending state needs a date."))
 
 
 def reply(
@@ -49,7 +44,6 @@ def reply(
     The article is always kept. The state is refused, and returned as `refused`, only when
     someone else changed it since the form showed `seen` (None: the form is too old to tell).
     """
-    _check_next_state(next_state, pending_until)
     with transaction.atomic():
         article = add_article(ticket=ticket, actor=actor, message=message)
         if deliver is not None:
