@@ -16,7 +16,8 @@ def lock_row(ticket: Ticket, expected_version: int | None = None) -> Ticket:
     return no row at all.
     """
     Ticket.objects.select_for_update().filter(pk=ticket.pk).values_list("pk", flat=True).get()
-    fresh = Ticket.objects.select_related("queue", "state", "priority").get(pk=ticket.pk)
+    # sla_check: the SLA recompute most changes end with reads and writes it (a narrow row, by key).
+    fresh = Ticket.objects.select_related("queue", "state", "priority", "sla_check").get(pk=ticket.pk)
     if expected_version is not None and fresh.version != expected_version:
         raise StaleTicket(
             f"Ticket {fresh.number} was changed by someone else since you opened it; reload and try again."

@@ -82,16 +82,13 @@ def sweep_batch(*, now: datetime, size: int = BATCH, calendars: dict | None = No
     """One transaction: up to `size` due tickets locked, marked, their history, events and notice."""
     calendars = {} if calendars is None else calendars
     with transaction.atomic():
-        # The ticket rows are locked (every writer of a check holds its ticket's lock), skipping those a
-        # service or another worker holds: they are looked at by the next run.
-        due = Ticket.objects.filter(sla_check__check_at__lte=now).order_by("sla_check__check_at", "pk")
-        tickets = _load(due.select_for_update(skip_locked=True, of=("self",))[:size])
+        tickets = _lock_due(now, size)
         if not tickets:
             return Swept()
         missing = [pk for pk, times in tickets if not _has_moments(times)]
         if missing:
             _store_missing_moments(missing, now, calendars)
-            tickets = _load(Ticket.objects.filter(pk__in=[pk for pk, _times in tickets]).order_by("pk"))
+            tickets = _rows(Ticket.objects.filter(pk__in=[pk for pk, _times in tickets]).order_by("pk"))
         crossings = [crossing for pk, times in tickets for crossing in _crossings(pk, times, now)]
         _rewrite_checks(tickets, now)
         _write_history(crossings, now)
@@ -110,17 +107,34 @@ def sweep_batch(*, now: datetime, size: int = BATCH, calendars: dict | None = No
     return Swept(tickets=len(tickets), events=len(crossings), notices=1 if crossings else 0, batches=1)
 
 
-def _load(tickets) -> list[tuple[int, dict]]:
-    """Each ticket's id and its moments and marks, by name, read as plain rows (a backlog minute
-    reads thousands; Django's row handling would be most of the sweep's time)."""
+def _lock_due(now: datetime, size: int) -> list[tuple[int, dict]]:
+    """Lock up to `size` due tickets with their check rows, skipping those a service or another worker
+    holds (they are looked at by the next run), and read their moments and marks: one statement.
+
+    Both rows are locked: a check that another worker moved on after this statement's snapshot is
+    then read again (PostgreSQL re-checks a row it had to lock anew), so it is not told twice.
+    """
+    if connection.vendor != "postgresql":  # no row locks to take; Django's converters make the datetimes
+        due = Ticket.objects.filter(sla_check__check_at__lte=now).order_by("sla_check__check_at", "pk")
+        return _rows(due[:size])
+    moments = ", ".join(f"t.{name}" for name in MOMENT_FIELDS)
+    marks = ", ".join(f"c.{name}" for name in MARK_FIELDS)
+    sql = (
+        f"SELECT t.id, {moments}, {marks} FROM {Ticket._meta.db_table} t "
+        f"JOIN {TicketSlaCheck._meta.db_table} c ON c.ticket_id = t.id "
+        "WHERE c.check_at <= %s ORDER BY c.check_at, t.id LIMIT %s FOR UPDATE OF t, c SKIP LOCKED"
+    )
+    with connection.cursor() as cursor:
+        # psycopg's own timestamp parser (C): Django's replacement of it, for this cursor, is Python, and a
+        # batch has tens of thousands of timestamps. The session's time zone is UTC either way.
+        cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        cursor.execute(sql, [now, size])
+        return [(row[0], dict(zip(TIMES, row[1:], strict=True))) for row in cursor.fetchall()]
+
+
+def _rows(tickets) -> list[tuple[int, dict]]:
+    """Each ticket's id and its moments and marks, by name."""
     rows = tickets.values_list("pk", *MOMENT_FIELDS, *(f"sla_check__{mark}" for mark in MARK_FIELDS))
-    if connection.vendor == "postgresql":  # its driver gives datetimes already; SQLite needs Django's converters
-        with connection.cursor() as cursor:
-            # psycopg's own timestamp parser (C): Django's replacement of it, for this cursor, is Python,
-            # and a batch has tens of thousands of timestamps. The session's time zone is UTC either way.
-            cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
-            cursor.execute(*rows.query.sql_with_params())
-            rows = cursor.fetchall()
     return [(row[0], dict(zip(TIMES, row[1:], strict=True))) for row in rows]
 
 

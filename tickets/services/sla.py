@@ -331,6 +331,6 @@ def recompute_batch(*, sla_id: int | None, after_pk: int, size: int) -> int | No
     for pk in pks:
         with transaction.atomic():
             Ticket.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
-            fresh = Ticket.objects.select_related("queue", "state", "sla").get(pk=pk)
+            fresh = Ticket.objects.select_related("queue", "state", "sla", "sla_check").get(pk=pk)
             recompute(fresh, event=SLA_CHANGED, calendars=calendars)
     return pks[-1] if pks else None
