@@ -92,17 +92,13 @@ def sweep_batch(*, now: datetime, size: int = BATCH, calendars: dict | None = No
         crossings = [crossing for pk, times in tickets for crossing in _crossings(pk, times, now)]
         _rewrite_checks(tickets, now)
         _write_history(crossings, now)
-        if crossings:
-            notice = EscalationNotice.objects.create(
-                crossings=[[pk, clock, kind, due.isoformat()] for pk, clock, kind, due in crossings]
-            )
+        told = [(pk, clock, kind, due.isoformat()) for pk, clock, kind, due in crossings]
+        if told:
+            notice = EscalationNotice.objects.create(crossings=told)
             # robust: a broker that is down must not undo the marks; the next sweep tells the notice.
             transaction.on_commit(lambda: signature(NOTICE_TASK, args=(notice.pk,)).delay(), robust=True)
         events.publish_many(
-            [
-                events.Event(EVENT[kind], pk, None, {"clock": clock, "due": due.isoformat()})
-                for pk, clock, kind, due in crossings
-            ]
+            [events.Event(EVENT[kind], pk, None, {"clock": clock, "due": due}) for pk, clock, kind, due in told]
         )
     return Swept(tickets=len(tickets), events=len(crossings), notices=1 if crossings else 0, batches=1)
 
