@@ -12,6 +12,7 @@ the attachments' names and the To/Cc addresses.
 
 from django.db import connection, transaction
 
+from helpdesk.lib.search import engine
 from helpdesk.lib.search.postgres import CONFIG
 from tickets import search
 from tickets.models import Article
@@ -70,17 +71,28 @@ def _title_words(cursor, where: str = "") -> None:
 
 
 def fill_all(cursor) -> None:
-    """Every article's document in one statement, then the title words (PostgreSQL; for a freshly loaded
-    database, where no ticket document exists yet: the bench). The caller may drop and rebuild the
-    indexes around it."""
+    """Every article's document in one statement, the tickets' parent rows (engine.rebuild_parents), then
+    the title words (PostgreSQL; for a freshly loaded database, where no ticket document exists yet: the
+    bench). The caller may drop and rebuild the indexes around it."""
     cursor.execute(_INSERT.format(where=""), [search.KIND])
+    engine.rebuild_parents(search.KIND)
     _title_words(cursor)
 
 
 def _postgres_batch(first_id: int, last_id: int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(UPSERT.format(where="WHERE a.id BETWEEN %s AND %s"), [search.KIND, first_id, last_id])
+        cursor.execute(  # the parents they had (an article moved by a merge leaves one)
+            "SELECT DISTINCT parent_id FROM search_document WHERE kind = %s AND object_id BETWEEN %s AND %s",
+            [search.KIND, first_id, last_id],
+        )
+        parents = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            UPSERT.format(where="WHERE a.id BETWEEN %s AND %s") + " RETURNING parent_id",
+            [search.KIND, first_id, last_id],
+        )
+        parents += [row[0] for row in cursor.fetchall()]
         _title_words(cursor, f" AND object_id BETWEEN {int(first_id)} AND {int(last_id)}")
+    engine.refresh_parents(search.KIND, parents)
 
 
 def backfill(*, batch: int = BATCH, progress=None) -> int:

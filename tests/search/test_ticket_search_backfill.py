@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from helpdesk.lib.search.models import SearchDocument, SearchWord
+from helpdesk.lib.search.models import SearchDocument, SearchParent, SearchWord
 from tickets import services
 from tickets.message import Message
 from tickets.search import KIND
@@ -44,10 +44,12 @@ def old_tickets(agent, queue):
         message=Message(channel="note", body_text="internal zanzibar", is_visible_to_customer=False),
     )
     SearchDocument.objects.filter(kind=KIND).delete()
+    SearchParent.objects.filter(kind=KIND).delete()
     SearchWord.objects.all().delete()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_fts")
+            for table in ("search_fts", "search_parent_fts", "search_parent_public_fts"):
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our table names)
     return first, second
 
 
