@@ -57,6 +57,7 @@ def fill(cursor) -> float:
         cursor.execute(statement)
     cursor.execute("RESET maintenance_work_mem")
     cursor.execute("ANALYZE search_document")
+    cursor.execute("ANALYZE search_parent")
     return time.monotonic() - began
 
 

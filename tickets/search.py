@@ -2,7 +2,8 @@
 
 An article's document: the ticket's title and the article's subject (weight A), its body as
 plain text (B), its attachments' file names (C) and its To/Cc addresses (D), with the ticket
-as `parent`, so a search returns tickets, each with its best-matching article for the snippet.
+as `parent`. A search matches tickets (the engine's parent rows: every article's words together, so
+the words may be in different articles), each shown with its best-matching article for the snippet.
 
 Kept current by the service layer (tickets/services/), in the same transaction as the change:
 `write_article` indexes every new article (created, replied, split, from mail), `set_title`
@@ -12,7 +13,7 @@ ticket search fill the index with `manage.py search_index_tickets` (`index_artic
 Searching keeps visibility with its owner: the caller passes the tickets the reader may see
 (`permissions.tickets_for`, `customer_tickets`); for customers only public documents count
 (an article's document is public when customers see the article, so never an internal note).
-The text match is a semi-join on the full-text index inside that same query.
+The text match is a semi-join on the parents' full-text index inside that same query.
 """
 
 import re

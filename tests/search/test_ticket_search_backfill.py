@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+from helpdesk.lib.search import engine
 from helpdesk.lib.search.models import SearchDocument, SearchParent, SearchWord
 from tickets import services
 from tickets.message import Message
@@ -101,3 +102,21 @@ def test_the_bench_fill_builds_the_same_documents(client, agent, old_tickets):
         cursor.execute("DELETE FROM search_document WHERE kind = %s", [KIND])
         fill_all(cursor)  # the statement alone, the indexes kept
     assert found(client, q="zlutoucky") == [first.number]
+
+
+def test_the_tickets_rows_are_rebuilt_from_their_articles_documents(client, agent, queue):
+    """What migration search.0006 runs on an installation whose articles are indexed already."""
+    ticket = services.create_ticket(
+        actor=agent, queue=queue, title="Boiler", message=Message(channel="email", body_text="pressure low")
+    )
+    services.add_article(ticket=ticket, actor=agent, message=Message(channel="note", body_text="valve replaced"))
+    SearchParent.objects.filter(kind=KIND).delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for table in ("search_parent_fts", "search_parent_public_fts"):
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our table names)
+    client.force_login(agent)
+    assert found(client, q="pressure valve") == []
+    engine.rebuild_parents(KIND, batch=1)
+    assert found(client, q="pressure valve") == [ticket.number]
+    assert found(client, q="boiler") == [ticket.number]
