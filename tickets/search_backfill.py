@@ -27,6 +27,7 @@ _DOCUMENTS = """
                AS body,
            a.ticket_id AS parent_id,
            a.is_visible_to_customer AS is_public,
+           concat_ws(' ', 'customer:' || t.customer_id, 'company:' || t.company_id) AS scopes,
            coalesce((SELECT string_agg(f.filename || ' ' || regexp_replace(f.filename, '[\\W_]+', ' ', 'g'), ' ')
                      FROM tickets_attachment f WHERE f.article_id = a.id), '') AS keywords,
            array_to_string(ARRAY(SELECT (regexp_matches(a.to_addresses || ' ' || a.cc_addresses,
@@ -36,8 +37,8 @@ _DOCUMENTS = """
 
 _INSERT = f"""
     INSERT INTO search_document (
-        kind, object_id, language, title, body, parent_id, keywords, addresses, is_public, vector)
-    SELECT %s, d.object_id, '', d.title, d.body, d.parent_id, d.keywords, d.addresses, d.is_public,
+        kind, object_id, language, title, body, parent_id, keywords, addresses, is_public, scopes, vector)
+    SELECT %s, d.object_id, '', d.title, d.body, d.parent_id, d.keywords, d.addresses, d.is_public, d.scopes,
            setweight(to_tsvector('{CONFIG}', lower(d.title)), 'A')
            || setweight(to_tsvector('{CONFIG}', lower(d.body)), 'B')
            || setweight(to_tsvector('{CONFIG}', lower(d.keywords)), 'C')
@@ -51,6 +52,7 @@ UPSERT = (
     ON CONFLICT (kind, object_id) DO UPDATE SET
         title = EXCLUDED.title, body = EXCLUDED.body, parent_id = EXCLUDED.parent_id,
         keywords = EXCLUDED.keywords, addresses = EXCLUDED.addresses, is_public = EXCLUDED.is_public,
+        scopes = EXCLUDED.scopes,
         vector = EXCLUDED.vector
 """
 )

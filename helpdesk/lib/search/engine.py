@@ -134,7 +134,14 @@ def _fields(document: Document) -> dict:
         "keywords": text.clean(document.keywords),
         "addresses": text.clean(document.addresses),
         "is_public": document.public,
+        "scopes": " ".join(_scope(name) for name in document.scopes),
     }
+
+
+def _scope(name: str) -> str:
+    if not name or any(character.isspace() or character == "'" for character in name):
+        raise ValueError(f"a scope is a name without spaces or quotes, not {name!r}")
+    return name
 
 
 @transaction.atomic
@@ -149,7 +156,7 @@ def index_many(documents: list[Document]) -> None:
         rows,
         update_conflicts=True,
         unique_fields=["kind", "object_id"],
-        update_fields=["language", "title", "body", "parent_id", "keywords", "addresses", "is_public"],
+        update_fields=["language", "title", "body", "parent_id", "keywords", "addresses", "is_public", "scopes"],
     )
     ids = [document.id for document in documents]
     saved = SearchDocument.objects.filter(kind__in=kinds, object_id__in=ids)
@@ -211,13 +218,18 @@ def filter_parents(
     query: str = "",
     address: str = "",
     public_only: bool = False,
+    scopes: list[str] | None = None,
     score: str = "",
 ) -> QuerySet:
     """`parents` (e.g. tickets) whose documents of `kind` together match `query` (web-search syntax:
     the words may be in different documents, a ticket's title in one article, a word in another), or
     with a document holding the mail `address`, in one SQL query: a semi-join on the full-text index.
 
-    `public_only` counts the public documents alone (a customer's search: no internal notes). With
+    `public_only` counts the public documents alone (a customer's search: no internal notes).
+    `scopes` (PostgreSQL) keeps the parents filed under one of them (Document.scopes), matched inside
+    the full-text index with the words: a customer's search of their company's 20,000 tickets reads
+    the few that have the words, not every ticket with the words nor every ticket of the company.
+    It narrows, it does not grant: `parents` stays the caller's exact filter. With
     `score`, the queryset gets an alias of that name, the parent's relevance (higher is better), to
     order by: computed only when the ordering asks for it (an alias is not selected, so a COUNT of
     the queryset does not rank). A query with nothing to search leaves `parents` as they are.
@@ -225,7 +237,8 @@ def filter_parents(
     backend = _backend()
     parsed = text.parse(query) if query else None
     if parsed:
-        sql, params = backend.matching_parents_sql(kind, query, parsed, public=public_only)
+        scopes = [_scope(name) for name in scopes or []]
+        sql, params = backend.matching_parents_sql(kind, query, parsed, public=public_only, scopes=scopes)
     elif address.strip():
         among_sql, among_params = _among_sql(None, public_only)
         sql, params = backend.parents_sql(kind, backend.address_condition(address), among_sql, among_params)

@@ -22,6 +22,7 @@ class SearchDocument(models.Model):
     keywords = models.TextField(blank=True)
     addresses = models.TextField(blank=True)
     is_public = models.BooleanField(default=True)  # False: for the staff only (an internal note)
+    scopes = models.TextField(blank=True)  # Document.scopes, space-separated
 
     class Meta:
         db_table = "search_document"

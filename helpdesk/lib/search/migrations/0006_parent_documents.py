@@ -1,6 +1,8 @@
 """One row per parent of documents (a ticket): what a grouped search matches (see models.SearchParent).
 
-PostgreSQL: the aggregate `helpdesk_tsvector_agg` (the `||` of tsvectors over rows), the columns
+Documents get `scopes` (what their parent is filed under: a ticket's customer and company).
+PostgreSQL: the aggregate `helpdesk_tsvector_agg` (the `||` of tsvectors over rows), the planner's
+price of reading a row's vector (`helpdesk_search_row_cost`, see postgres.py), the columns
 `vector` and `public_vector` stored out of line (`toast_tuple_target`: the table's own pages stay
 small, so a search that matches many tickets reads few pages) and their GIN indexes (made after
 the rows). SQLite: two FTS5 tables. The parents of the documents already indexed are built here,
@@ -13,8 +15,13 @@ from helpdesk.lib.search import engine  # the refresh the engine runs whenever a
 
 AGGREGATE = "helpdesk_tsvector_agg"
 
+ROW_COST = "helpdesk_search_row_cost"
+
 POSTGRES = [
     f"CREATE AGGREGATE {AGGREGATE} (tsvector) (SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '')",
+    # see helpdesk/lib/search/postgres.py ROW_COST: `true`, priced like reading a vector from TOAST
+    f"CREATE FUNCTION {ROW_COST} (bigint) RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE COST 1000"
+    " AS 'BEGIN RETURN true; END'",
     "ALTER TABLE search_parent ADD COLUMN vector tsvector NOT NULL DEFAULT '',"
     " ADD COLUMN public_vector tsvector NOT NULL DEFAULT ''",
     "ALTER TABLE search_parent SET (toast_tuple_target = 128)",
@@ -24,7 +31,7 @@ POSTGRES_INDEXES = [  # after the rows are built: faster than maintaining them r
     "CREATE INDEX search_parent_public_vector ON search_parent USING gin (public_vector)",
     "ANALYZE search_parent",
 ]
-POSTGRES_REVERSE = [f"DROP AGGREGATE IF EXISTS {AGGREGATE} (tsvector)"]
+POSTGRES_REVERSE = [f"DROP AGGREGATE IF EXISTS {AGGREGATE} (tsvector)", f"DROP FUNCTION IF EXISTS {ROW_COST} (bigint)"]
 SQLITE = [
     "CREATE VIRTUAL TABLE search_parent_fts USING fts5("
     "title, body, keywords, addresses, tokenize = 'unicode61 remove_diacritics 2')",
@@ -63,6 +70,7 @@ class Migration(migrations.Migration):
     dependencies = [("search", "0005_public_documents")]
 
     operations = [
+        migrations.AddField(model_name="searchdocument", name="scopes", field=models.TextField(blank=True)),
         migrations.CreateModel(
             name="SearchParent",
             fields=[
