@@ -20,7 +20,7 @@ ROW_COST = "helpdesk_search_row_cost"
 POSTGRES = [
     f"CREATE AGGREGATE {AGGREGATE} (tsvector) (SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '')",
     # see helpdesk/lib/search/postgres.py ROW_COST: `true`, priced like reading a vector from TOAST
-    f"CREATE FUNCTION {ROW_COST} (bigint) RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE COST 1000"
+    f"CREATE FUNCTION {ROW_COST} (bigint) RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL RESTRICTED COST 100"
     " AS 'BEGIN RETURN true; END'",
     "ALTER TABLE search_parent ADD COLUMN vector tsvector NOT NULL DEFAULT '',"
     " ADD COLUMN public_vector tsvector NOT NULL DEFAULT ''",
