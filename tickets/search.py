@@ -126,6 +126,11 @@ def matching(
     )
 
 
+def ranked(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """`tickets` (the matches of `matching`) with `search_score`, their relevance for `text`, to order by."""
+    return engine.with_score(tickets, kind=KIND, query=text, score=SCORE)
+
+
 def with_recipient(tickets: QuerySet[Ticket], address: str) -> QuerySet[Ticket]:
     """`tickets` with an article sent to `address` (To or Cc; an unfinished address as a prefix)."""
     return engine.filter_parents(tickets, kind=KIND, address=address)

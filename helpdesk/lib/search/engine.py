@@ -245,11 +245,18 @@ def filter_parents(
     else:
         return parents
     parents = parents.filter(pk__in=RawSQL(sql, params))
-    if score and parsed:
-        outer = f'"{parents.model._meta.db_table}"."{parents.model._meta.pk.column}"'
-        sql, params = backend.parent_score_sql(kind, query, parsed, public=public_only, outer=outer)
-        parents = parents.alias(**{score: RawSQL(sql, params)})
-    return parents
+    return with_score(parents, kind=kind, query=query, public_only=public_only, score=score) if score else parents
+
+
+def with_score(parents: QuerySet, *, kind: str, query: str, score: str, public_only: bool = False) -> QuerySet:
+    """`parents` with an alias `score`, their relevance for `query` (higher is better; NULL for a parent
+    without documents), to order by; `parents` are not filtered (they are the matches already)."""
+    parsed = text.parse(query)
+    if not parsed:
+        return parents
+    outer = f'"{parents.model._meta.db_table}"."{parents.model._meta.pk.column}"'
+    sql, params = _backend().parent_score_sql(kind, query, parsed, public=public_only, outer=outer)
+    return parents.alias(**{score: RawSQL(sql, params)})
 
 
 def best_hits(
