@@ -2,7 +2,8 @@
 
 An article's document: the ticket's title and the article's subject (weight A), its body as
 plain text (B), its attachments' file names (C) and its To/Cc addresses (D), with the ticket
-as `parent`, so a search returns tickets, each with its best-matching article for the snippet.
+as `parent`. A search matches tickets (the engine's parent rows: every article's words together, so
+the words may be in different articles), each shown with its best-matching article for the snippet.
 
 Kept current by the service layer (tickets/services/), in the same transaction as the change:
 `write_article` indexes every new article (created, replied, split, from mail), `set_title`
@@ -12,7 +13,7 @@ ticket search fill the index with `manage.py search_index_tickets` (`index_artic
 Searching keeps visibility with its owner: the caller passes the tickets the reader may see
 (`permissions.tickets_for`, `customer_tickets`); for customers only public documents count
 (an article's document is public when customers see the article, so never an internal note).
-The text match is a semi-join on the full-text index inside that same query.
+The text match is a semi-join on the parents' full-text index inside that same query.
 """
 
 import re
@@ -28,6 +29,7 @@ from accounts.models import Company, User
 from helpdesk.lib.search import engine
 from helpdesk.lib.search.documents import Document, Hit
 from helpdesk.lib.search.text import plain_text
+from tickets import permissions
 from tickets.models import Article, Attachment, Ticket
 
 KIND = "ticket"
@@ -35,6 +37,8 @@ SCORE = "search_score"
 BATCH = 500
 DOCUMENT_FIELDS = (
     "ticket__title",
+    "ticket__customer_id",
+    "ticket__company_id",
     "subject",
     "body_text",
     "body_html",
@@ -61,7 +65,25 @@ def document_for(article: Article, *, title: str, filenames: list[str]) -> Docum
         keywords=" ".join(f"{name} {' '.join(_WORD.findall(name))}" for name in filenames),
         addresses=" ".join(address for _name, address in recipients if "@" in address),
         public=article.is_visible_to_customer,
+        scopes=scopes_of(article.ticket),
     )
+
+
+def scopes_of(ticket: Ticket) -> tuple[str, ...]:
+    """What a ticket's documents are filed under: its customer and company (set when the ticket is
+    created and never changed by the services; a service that changes them must re-index the ticket)."""
+    return tuple(
+        f"{name}:{value}" for name, value in (("customer", ticket.customer_id), ("company", ticket.company_id)) if value
+    )
+
+
+def customer_scopes(user: User) -> list[str]:
+    """The scopes of the tickets a customer may see (`permissions.customer_tickets`): their own, and
+    their company's with the right. Only narrows the search; the ticket filter stays the caller's."""
+    scopes = [f"customer:{user.pk}"]
+    if user.company_id and permissions.sees_company_tickets(user):
+        scopes.append(f"company:{user.company_id}")
+    return scopes
 
 
 def index_article(article: Article, *, title: str, filenames: list[str]) -> None:
@@ -90,12 +112,23 @@ def reindex_ticket(ticket: Ticket) -> int:
     return index_articles(Article.objects.filter(ticket_id=ticket.pk))
 
 
-def matching(tickets: QuerySet[Ticket], text: str, *, customer: bool = False, rank: bool = False) -> QuerySet[Ticket]:
-    """`tickets` with an article matching `text` (web-search syntax); for a `customer`, only the
-    articles customers see count (never internal notes). With `rank`, `search_score` (the best
-    article's relevance) to order by. Empty text: `tickets` unchanged."""
+def matching(
+    tickets: QuerySet[Ticket], text: str, *, customer: User | None = None, rank: bool = False
+) -> QuerySet[Ticket]:
+    """`tickets` whose articles match `text` (web-search syntax; the words may be in different
+    articles); for a `customer` (the user searching), only the articles customers see count (never
+    internal notes), among their own and their company's tickets. With `rank`, `search_score` (the
+    ticket's relevance) to order by. Empty text: `tickets` unchanged."""
     score = SCORE if rank else ""
-    return engine.filter_parents(tickets, kind=KIND, query=text, public_only=customer, score=score)
+    scopes = customer_scopes(customer) if customer else None
+    return engine.filter_parents(
+        tickets, kind=KIND, query=text, public_only=customer is not None, scopes=scopes, score=score
+    )
+
+
+def ranked(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """`tickets` (the matches of `matching`) with `search_score`, their relevance for `text`, to order by."""
+    return engine.with_score(tickets, kind=KIND, query=text, score=SCORE)
 
 
 def with_recipient(tickets: QuerySet[Ticket], address: str) -> QuerySet[Ticket]:

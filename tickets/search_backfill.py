@@ -12,6 +12,7 @@ the attachments' names and the To/Cc addresses.
 
 from django.db import connection, transaction
 
+from helpdesk.lib.search import engine
 from helpdesk.lib.search.postgres import CONFIG
 from tickets import search
 from tickets.models import Article
@@ -26,6 +27,7 @@ _DOCUMENTS = """
                AS body,
            a.ticket_id AS parent_id,
            a.is_visible_to_customer AS is_public,
+           concat_ws(' ', 'customer:' || t.customer_id, 'company:' || t.company_id) AS scopes,
            coalesce((SELECT string_agg(f.filename || ' ' || regexp_replace(f.filename, '[\\W_]+', ' ', 'g'), ' ')
                      FROM tickets_attachment f WHERE f.article_id = a.id), '') AS keywords,
            array_to_string(ARRAY(SELECT (regexp_matches(a.to_addresses || ' ' || a.cc_addresses,
@@ -35,8 +37,8 @@ _DOCUMENTS = """
 
 _INSERT = f"""
     INSERT INTO search_document (
-        kind, object_id, language, title, body, parent_id, keywords, addresses, is_public, vector)
-    SELECT %s, d.object_id, '', d.title, d.body, d.parent_id, d.keywords, d.addresses, d.is_public,
+        kind, object_id, language, title, body, parent_id, keywords, addresses, is_public, scopes, vector)
+    SELECT %s, d.object_id, '', d.title, d.body, d.parent_id, d.keywords, d.addresses, d.is_public, d.scopes,
            setweight(to_tsvector('{CONFIG}', lower(d.title)), 'A')
            || setweight(to_tsvector('{CONFIG}', lower(d.body)), 'B')
            || setweight(to_tsvector('{CONFIG}', lower(d.keywords)), 'C')
@@ -50,6 +52,7 @@ UPSERT = (
     ON CONFLICT (kind, object_id) DO UPDATE SET
         title = EXCLUDED.title, body = EXCLUDED.body, parent_id = EXCLUDED.parent_id,
         keywords = EXCLUDED.keywords, addresses = EXCLUDED.addresses, is_public = EXCLUDED.is_public,
+        scopes = EXCLUDED.scopes,
         vector = EXCLUDED.vector
 """
 )
@@ -70,17 +73,28 @@ def _title_words(cursor, where: str = "") -> None:
 
 
 def fill_all(cursor) -> None:
-    """Every article's document in one statement, then the title words (PostgreSQL; for a freshly loaded
-    database, where no ticket document exists yet: the bench). The caller may drop and rebuild the
-    indexes around it."""
+    """Every article's document in one statement, the tickets' parent rows (engine.rebuild_parents), then
+    the title words (PostgreSQL; for a freshly loaded database, where no ticket document exists yet: the
+    bench). The caller may drop and rebuild the indexes around it."""
     cursor.execute(_INSERT.format(where=""), [search.KIND])
+    engine.rebuild_parents(search.KIND)
     _title_words(cursor)
 
 
 def _postgres_batch(first_id: int, last_id: int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(UPSERT.format(where="WHERE a.id BETWEEN %s AND %s"), [search.KIND, first_id, last_id])
+        cursor.execute(  # the parents they had (an article moved by a merge leaves one)
+            "SELECT DISTINCT parent_id FROM search_document WHERE kind = %s AND object_id BETWEEN %s AND %s",
+            [search.KIND, first_id, last_id],
+        )
+        parents = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            UPSERT.format(where="WHERE a.id BETWEEN %s AND %s") + " RETURNING parent_id",
+            [search.KIND, first_id, last_id],
+        )
+        parents += [row[0] for row in cursor.fetchall()]
         _title_words(cursor, f" AND object_id BETWEEN {int(first_id)} AND {int(last_id)}")
+    engine.refresh_parents(search.KIND, parents)
 
 
 def backfill(*, batch: int = BATCH, progress=None) -> int:

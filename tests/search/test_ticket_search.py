@@ -124,6 +124,18 @@ def test_one_row_per_ticket_however_many_articles_match(agent_client, tickets, a
     assert numbers(search(agent_client, q="jam")) == [tickets["en"].number]
 
 
+def test_words_spread_over_a_tickets_articles_find_it_with_the_words_highlighted(agent_client, tickets, agent):
+    services.add_article(
+        ticket=tickets["vpn"], actor=agent, message=Message(channel="note", body_text="Token sent by courier.")
+    )
+    response = search(agent_client, q="portal courier")  # one word in the first mail, one in a note
+    assert numbers(response) == [tickets["vpn"].number]
+    assert "<mark>" in response.content.decode()
+    assert numbers(search(agent_client, q="vpn courier")) == [tickets["vpn"].number]  # the title and a note
+    assert numbers(search(agent_client, q="portal -courier")) == []  # excluded anywhere in the ticket
+    assert numbers(search(agent_client, q="jam courier")) == []  # not one ticket's words
+
+
 def test_relevance_ranks_the_title_first_and_any_column_sorts(agent_client, agent, queue):
     body_only = new_ticket(agent, queue, "Something else", "by the way the scanner is slow")
     in_title = new_ticket(agent, queue, "Scanner broken", "it does not start")
@@ -167,12 +179,27 @@ def test_a_changed_title_is_found_by_its_new_words(agent_client, agent, tickets)
 def test_merged_articles_are_found_on_the_ticket_they_moved_to(agent_client, agent, tickets):
     services.merge(source=tickets["en"], target=tickets["vpn"], actor=agent)
     assert numbers(search(agent_client, q="jam")) == [tickets["vpn"].number]
+    assert numbers(search(agent_client, q="jam portal")) == [tickets["vpn"].number]  # words of both, together
+    assert numbers(search(agent_client, q="floor")) == [tickets["vpn"].number]  # not the emptied ticket any more
 
 
 def test_a_split_article_is_found_on_its_new_ticket_too(agent_client, agent, tickets):
     article = tickets["en"].articles.get()
     new = services.split_article_to_ticket(article=article, actor=agent, title="Split off")
     assert sorted(numbers(search(agent_client, q="jam"))) == sorted([tickets["en"].number, new.number])
+
+
+def test_a_ticket_with_more_words_than_one_index_entry_holds_is_still_found(agent_client, agent, queue, caplog):
+    """PostgreSQL keeps at most 1 MB of words per tsvector: a ticket beyond it keeps its words without
+    positions, the shortest first (codes and hashes are the long ones), and the write never fails."""
+    ticket = new_ticket(agent, queue, "Log dump", "printer log follows")
+    for part in range(3):
+        codes = " ".join(f"x{part}{n:07d}zq" for n in range(45_000))
+        services.add_article(ticket=ticket, actor=agent, message=Message(channel="note", body_text=codes))
+    services.add_article(ticket=ticket, actor=agent, message=Message(channel="note", body_text="cartridge at last"))
+    assert numbers(search(agent_client, q="printer cartridge")) == [ticket.number]
+    assert numbers(search(agent_client, q="dump")) == [ticket.number]
+    assert ("kept compact" in caplog.text) == (connection.vendor == "postgresql")
 
 
 # --- criteria

@@ -51,6 +51,9 @@ def test_a_customer_finds_words_of_the_answers_they_see_highlighted(client, cust
 def test_a_customer_never_finds_an_internal_note(client, customer, setup):
     client.force_login(customer)
     assert found(client, "zanzibar") == []
+    assert found(client, "scanner zanzibar") == []  # not even beside the words they see
+    assert found(client, "scanner -zanzibar") == [setup[0].number]  # nor is it there to exclude by
+    assert found(client, "scanner roller") == [setup[0].number]  # the words of two answers they see
 
 
 def test_a_customer_finds_only_their_own_tickets_and_their_companys_with_the_right(client, customer, setup):
@@ -60,6 +63,19 @@ def test_a_customer_finds_only_their_own_tickets_and_their_companys_with_the_rig
     customer.can_see_company_tickets = True
     customer.save()
     assert sorted(found(client, "Oak", scope="company")) == sorted([mine.number, colleagues.number])
+
+
+def test_a_company_search_finds_the_companys_tickets_only(client, customer, setup, agent):
+    mine, colleagues, others = setup
+    customer.can_see_company_tickets = True
+    customer.save()
+    client.force_login(customer)
+    assert found(client, "printer", scope="company") == [colleagues.number]
+    assert found(client, "printer broken", scope="company") == []  # another company's words
+    services.add_article(
+        ticket=others, actor=agent, message=Message(channel="email", body_text="toner for the printer")
+    )
+    assert found(client, "toner", scope="company") == [colleagues.number]
 
 
 def test_a_number_still_finds_the_ticket(client, customer, setup):

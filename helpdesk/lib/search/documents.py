@@ -19,6 +19,9 @@ class Document:
     keywords: str = ""  # weighs less than the body (attachment file names)
     addresses: str = ""  # mail addresses (To/Cc), also matched alone by `engine.filter_parents(address=...)`
     public: bool = True  # False: left out of searches with `public_only` (a customer's)
+    # What the parent is filed under ("customer:12", "company:3"; no spaces): a grouped search can be
+    # narrowed to some of them inside the full-text index (engine.filter_parents(scopes=...))
+    scopes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

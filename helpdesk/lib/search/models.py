@@ -22,6 +22,7 @@ class SearchDocument(models.Model):
     keywords = models.TextField(blank=True)
     addresses = models.TextField(blank=True)
     is_public = models.BooleanField(default=True)  # False: for the staff only (an internal note)
+    scopes = models.TextField(blank=True)  # Document.scopes, space-separated
 
     class Meta:
         db_table = "search_document"
@@ -45,3 +46,25 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class SearchParent(models.Model):
+    """One row per parent of documents (a ticket, whose documents are its articles): what a grouped
+    search matches, so that a ticket is found by its words wherever they are in it (the title, any
+    article) in one index probe per ticket, rather than by grouping every matching article.
+
+    Rebuilt from its documents by the engine whenever one of them is indexed (helpdesk/lib/search/engine.py,
+    `refresh_parents`). The full-text structures live beside it, made by the migration for the database in
+    use: on PostgreSQL the tsvector columns `vector` (every document) and `public_vector` (the public ones:
+    what a customer may search) with GIN indexes; on SQLite the FTS5 tables `search_parent_fts` and
+    `search_parent_public_fts` keyed by this table's id."""
+
+    kind = models.CharField(max_length=40)
+    parent_id = models.BigIntegerField()
+
+    class Meta:
+        db_table = "search_parent"
+        constraints = [models.UniqueConstraint(fields=["kind", "parent_id"], name="search_parent_once")]
+
+    def __str__(self):
+        return f"{self.kind} parent {self.parent_id}"

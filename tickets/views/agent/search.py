@@ -52,7 +52,7 @@ def _count(found, cap: int) -> int:
 def _ordered(found, text: str, sort_key: str | None):
     """(sort shown, queryset in that order): relevance unless a column is asked for."""
     if (sort_key or RELEVANCE) == RELEVANCE:
-        ranked = ticket_search.matching(found, text, rank=True)
+        ranked = ticket_search.ranked(found, text)
         return RELEVANCE, ranked.order_by(F(ticket_search.SCORE).desc(nulls_last=True), "-updated", "-id")
     sort, order = queries.ordering(sort_key)
     return sort, found.order_by(*order)

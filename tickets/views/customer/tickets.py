@@ -41,7 +41,7 @@ def ticket_list(request):
     if q.lstrip("#").isdigit():
         tickets = tickets.filter(number__icontains=q.lstrip("#"))
     elif q:  # the words of the articles they see (never internal notes), and the title
-        tickets = ticket_search.matching(tickets, q, customer=True)
+        tickets = ticket_search.matching(tickets, q, customer=user)
     page = BothEndsPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     if q and ticket_search.has_text(q):
         ticket_search.attach_hits(page.object_list, q, customer=True)
