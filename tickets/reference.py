@@ -21,7 +21,7 @@ is written without a query (the light_form filter reads them; validation still q
 
 `panel_version()` is a second number for what the agent panel's cached parts show besides
 these rows (tickets/views/agent/fragments.py): queues, access groups, grants, roles and their
-members, users, categories and tags. Any save or delete of those through the ORM bumps it when
+members, users, categories, tags and custom fields. Any save or delete of those through the ORM bumps it when
 the transaction commits, so the cached parts keyed by it are rebuilt on the next request of every
 process (it is read from the cache on each request, not kept per process).
 """
@@ -35,12 +35,12 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from accounts.models import AccessGroup, GroupGrant, Role, User
-from tickets.catalog import OPEN_STATE_TYPES, Category, Priority, State, StateType, Tag, TicketType
+from tickets.catalog import OPEN_STATE_TYPES, Category, CustomField, Priority, State, StateType, Tag, TicketType
 from tickets.queues import Queue
 
 VERSION_KEY = "tickets.reference.version"
 PANEL_VERSION_KEY = "tickets.reference.panel_version"
-PANEL_MODELS = (Queue, AccessGroup, GroupGrant, Role, User, Category, Tag)
+PANEL_MODELS = (Queue, AccessGroup, GroupGrant, Role, User, Category, Tag, CustomField)
 CHECK_SECONDS = 2.0
 MAX_AGE_SECONDS = 60.0
 MODELS = (State, Priority, TicketType)

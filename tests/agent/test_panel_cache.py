@@ -119,3 +119,42 @@ def test_the_filter_form_shows_the_values_of_this_request(agent_client, queue):
     first = agent_client.get(reverse("agent:queues"), {"q": "printer"}).content.decode()
     second = agent_client.get(reverse("agent:queues"), {"q": "scanner"}).content.decode()
     assert 'value="printer"' in first and 'value="scanner"' in second and 'value="printer"' not in second
+
+
+def zoom(client, ticket) -> str:
+    return client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
+
+
+def owner_choices(html: str) -> str:
+    form = html[html.index('data-action="owner"') :]
+    return form[: form.index("</form>")]
+
+
+def test_the_zoom_keeps_its_choice_lists_and_reads_them_again_after_a_change(agent_client, agent, queue, ticket):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    zoom(agent_client, ticket)
+    with CaptureQueriesContext(connection) as cold_ctx:
+        cache.clear()
+        zoom(agent_client, ticket)
+    with CaptureQueriesContext(connection) as warm_ctx:
+        html = zoom(agent_client, ticket)
+
+    def reads(ctx, table):
+        return sum(q["sql"].startswith(f'SELECT "{table}"') for q in ctx.captured_queries)
+
+    # kept: the owner and responsible candidates, the queues to move to, categories, custom fields
+    assert reads(cold_ctx, "tickets_queue") == 1 and reads(warm_ctx, "tickets_queue") == 0
+    assert reads(cold_ctx, "tickets_category") == 1 and reads(warm_ctx, "tickets_category") == 0
+    assert reads(cold_ctx, "tickets_customfield") == 1 and reads(warm_ctx, "tickets_customfield") == 0
+    assert reads(warm_ctx, "accounts_user") == reads(cold_ctx, "accounts_user") - 2
+    assert len(warm_ctx.captured_queries) <= len(cold_ctx.captured_queries) - 5
+    assert "Dorota" not in owner_choices(html)
+
+    newcomer = AgentFactory(first_name="Dorota")
+    grant(newcomer, queue, Permission.RW)
+    assert "Dorota" in owner_choices(zoom(agent_client, ticket))
+
+    GroupGrant.objects.filter(user=newcomer).delete()
+    assert "Dorota" not in owner_choices(zoom(agent_client, ticket))

@@ -7,7 +7,10 @@ They are kept:
 
 * the queue tree (the queues and their open counts): TREE_SECONDS, so a new or closed ticket
   shows in the counts within 10 s (the list itself is never cached);
-* the filter form, for the same filter values, and the bulk bar: FORM_SECONDS.
+* the filter form, for the same filter values, and the bulk bar: FORM_SECONDS;
+* the rows of the zoom's choice lists that do not depend on the ticket's own data (the owner
+  and responsible candidates of its queue, the queues to move to, categories, custom fields):
+  FORM_SECONDS; the forms still validate a POST against the database.
 
 The keys carry the agent, the language and the reference and panel versions
 (`tickets.reference`): a queue renamed, a right granted or revoked, an agent, role, category,
@@ -76,6 +79,28 @@ def filter_form(user, flt, params, pickers: AgentPickers) -> SafeString:
         return str(light_form(flt.form))
 
     return mark_safe(cached("filter", user, FORM_SECONDS, build, values))  # noqa: S308 - light_form's output
+
+
+# The zoom's choice fields whose rows are kept: (form, field) -> does the list depend on the ticket's queue?
+ZOOM_CHOICES = {
+    ("owner", "owner"): True,
+    ("responsible", "responsible"): True,
+    ("move", "queue"): False,
+    ("category", "category"): False,
+    ("field", "field"): False,
+}
+
+
+def zoom_choices(user, ticket, forms: dict) -> None:
+    """Hand each of the zoom's forms in ZOOM_CHOICES its kept rows (read and kept when missing)."""
+    for (form_name, field_name), by_queue in ZOOM_CHOICES.items():
+        form = forms.get(form_name)
+        if form is None:
+            continue
+        field = form.fields[field_name]
+        queue = ticket.queue_id if by_queue else None
+        rows = cached(f"choices-{form_name}", user, FORM_SECONDS, lambda f=field: list(f.queryset), queue)
+        reference.fill(field, rows)
 
 
 def bulk_bar(user, bulk_form, pickers: AgentPickers) -> SafeString:
