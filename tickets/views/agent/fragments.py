@@ -35,10 +35,14 @@ FORM_SECONDS = 60
 IGNORED_PARAMS = ("page", "sort", "size")  # not shown by the filter form
 
 
-def key(name: str, user, *parts) -> str:
+def versions() -> str:
+    """The reference and panel versions the keys carry (one cache read)."""
+    return f"{reference.version()}.{reference.panel_version()}"
+
+
+def key(name: str, user, *parts, at: str | None = None) -> str:
     digest = hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()
-    versions = f"{reference.version()}.{reference.panel_version()}"
-    return f"agent-panel:{name}:{user.pk}:{get_language()}:{versions}:{digest}"
+    return f"agent-panel:{name}:{user.pk}:{get_language()}:{at or versions()}:{digest}"
 
 
 def cached(name: str, user, seconds: int, build, *parts):
@@ -92,15 +96,22 @@ ZOOM_CHOICES = {
 
 
 def zoom_choices(user, ticket, forms: dict) -> None:
-    """Hand each of the zoom's forms in ZOOM_CHOICES its kept rows (read and kept when missing)."""
+    """Hand each of the zoom's forms in ZOOM_CHOICES its kept rows (one cache read; the missing ones
+    read from the database and kept)."""
+    at = versions()
+    fields = {}
     for (form_name, field_name), by_queue in ZOOM_CHOICES.items():
-        form = forms.get(form_name)
-        if form is None:
-            continue
-        field = form.fields[field_name]
-        queue = ticket.queue_id if by_queue else None
-        rows = cached(f"choices-{form_name}", user, FORM_SECONDS, lambda f=field: list(f.queryset), queue)
-        reference.fill(field, rows)
+        if form_name in forms:
+            k = key(f"choices-{form_name}", user, ticket.queue_id if by_queue else None, at=at)
+            fields[k] = forms[form_name].fields[field_name]
+    kept = cache.get_many(list(fields))
+    missing = {}
+    for k, field in fields.items():
+        if k not in kept:
+            kept[k] = missing[k] = list(field.queryset)
+        reference.fill(field, kept[k])
+    if missing:
+        cache.set_many(missing, FORM_SECONDS)
 
 
 def bulk_bar(user, bulk_form, pickers: AgentPickers) -> SafeString:
