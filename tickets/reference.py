@@ -34,13 +34,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from accounts.models import AccessGroup, GroupGrant, Role, User
+from accounts.models import AccessGroup, Role, User
 from tickets.catalog import OPEN_STATE_TYPES, Category, CustomField, Priority, State, StateType, Tag, TicketType
+from tickets.permissions import GRANT_MODELS
 from tickets.queues import Queue
 
 VERSION_KEY = "tickets.reference.version"
 PANEL_VERSION_KEY = "tickets.reference.panel_version"
-PANEL_MODELS = (Queue, AccessGroup, GroupGrant, Role, User, Category, Tag, CustomField)
+PANEL_MODELS = (Queue, AccessGroup, *GRANT_MODELS, Role, User, Category, Tag, CustomField)
 CHECK_SECONDS = 2.0
 MAX_AGE_SECONDS = 60.0
 MODELS = (State, Priority, TicketType)
