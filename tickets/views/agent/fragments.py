@@ -23,7 +23,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from accounts.models import User
@@ -45,20 +45,6 @@ def key(name: str, user, *parts, at: str | None = None) -> str:
     return f"agent-panel:{name}:{user.pk}:{get_language()}:{at or versions()}:{digest}"
 
 
-def cached(name: str, user, seconds: int, build, *parts):
-    """The value kept under (name, agent, language, versions, parts), built and stored when missing."""
-    k = key(name, user, *parts)
-    value = cache.get(k)
-    if value is None:
-        value = build()
-        cache.set(k, value, seconds)
-    return value
-
-
-def queue_tree(user, open_ids: list[int]) -> list[queries.QueueNode]:
-    return cached("tree", user, TREE_SECONDS, lambda: queries.queue_tree(user, open_ids))
-
-
 class AgentPickers:
     """The agent <select>s of the filter and the bulk bar: the agents are read once, only if one is drawn."""
 
@@ -74,15 +60,35 @@ class AgentPickers:
             self.filled = True
 
 
-def filter_form(user, flt, params, pickers: AgentPickers) -> SafeString:
-    """The list's filter form as light_form writes it, for these filter values."""
+def list_parts(user, open_ids: list[int], flt, params, bulk_form, pickers: AgentPickers) -> dict:
+    """A list page's queue tree (`tree`), filter form for these filter values (`filter_form`, as
+    light_form writes it) and bulk bar (`bulk_bar`): one cache read, the missing ones drawn and kept."""
+    at = versions()
     values = sorted((k, params.getlist(k)) for k in params if k not in IGNORED_PARAMS)
 
-    def build() -> str:
+    def filter_html() -> str:
         pickers.fill()
         return str(light_form(flt.form))
 
-    return mark_safe(cached("filter", user, FORM_SECONDS, build, values))  # noqa: S308 - light_form's output
+    def bulk_html() -> str:
+        pickers.fill()
+        return render_to_string("agent/fragments/bulk_bar.html", {"bulk_form": bulk_form})
+
+    wanted = {
+        "tree": (key("tree", user, at=at), TREE_SECONDS, lambda: queries.queue_tree(user, open_ids)),
+        "filter_form": (key("filter", user, values, at=at), FORM_SECONDS, filter_html),
+        "bulk_bar": (key("bulk", user, at=at), FORM_SECONDS, bulk_html),
+    }
+    kept = cache.get_many([k for k, _seconds, _build in wanted.values()])
+    parts = {}
+    for name, (k, seconds, build) in wanted.items():
+        if k not in kept:
+            kept[k] = build()
+            cache.set(k, kept[k], seconds)
+        parts[name] = kept[k]
+    parts["filter_form"] = mark_safe(parts["filter_form"])  # noqa: S308 - light_form's output
+    parts["bulk_bar"] = mark_safe(parts["bulk_bar"])  # noqa: S308 - a rendered template
+    return parts
 
 
 # The zoom's choice fields whose rows are kept: (form, field) -> does the list depend on the ticket's queue?
@@ -112,13 +118,3 @@ def zoom_choices(user, ticket, forms: dict) -> None:
         reference.fill(field, kept[k])
     if missing:
         cache.set_many(missing, FORM_SECONDS)
-
-
-def bulk_bar(user, bulk_form, pickers: AgentPickers) -> SafeString:
-    """The bulk bar's action and value pickers (agent/fragments/bulk_bar.html)."""
-
-    def build() -> str:
-        pickers.fill()
-        return render_to_string("agent/fragments/bulk_bar.html", {"bulk_form": bulk_form})
-
-    return mark_safe(cached("bulk", user, FORM_SECONDS, build))  # noqa: S308 - a rendered template

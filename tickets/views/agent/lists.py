@@ -83,16 +83,15 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
     ctx = {
         "scope": scope,
         "scope_title": SCOPES[scope],
-        "tree": fragments.queue_tree(user, open_ids),
         "current_queue": current_queue,
         "filter": flt,
-        "filter_form": fragments.filter_form(user, flt, params, pickers),
         "page": page,
         "sort": sort,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "bulk_form": bulk_form,
-        "bulk_bar": fragments.bulk_bar(user, bulk_form, pickers),
+        # the queue tree, the filter form and the bulk bar, kept per agent (fragments.py)
+        **fragments.list_parts(user, open_ids, flt, params, bulk_form, pickers),
         "saved_searches": saved_for(user),
         "share_groups": list(share_groups(user)),
         "now": timezone.now(),
