@@ -135,6 +135,8 @@ def p95(values: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class: sync (the default) or gthread")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients (threads)")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--warmup", type=float, default=10, help="seconds of load before the measured time")
@@ -165,7 +167,7 @@ def main() -> None:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         server = subprocess.Popen(
             [str(gunicorn), "helpdesk.wsgi:application", f"--bind=127.0.0.1:{port}", f"--workers={args.workers}",
-             "--timeout=60", "--log-level=warning"],
+             f"--worker-class={args.worker_class}", f"--threads={args.threads}", "--timeout=60", "--log-level=warning"],
             cwd=ROOT, env=env,
         )  # fmt: skip
         stack.callback(server.wait, timeout=30)
@@ -192,7 +194,8 @@ def main() -> None:
                 t.join()
             return tally
 
-        print(f"gunicorn: {args.workers} sync workers; {args.clients} clients; warm-up {args.warmup:.0f} s ...")
+        kind = args.worker_class + (f" ({args.threads} threads)" if args.worker_class == "gthread" else "")
+        print(f"gunicorn: {args.workers} {kind} workers; {args.clients} clients; warm-up {args.warmup:.0f} s ...")
         run(args.warmup)
         began = time.monotonic()
         tally = run(args.seconds)
@@ -213,7 +216,9 @@ def main() -> None:
         print("-" * (width + 38))
         print(f"{'all':<{width}} {total:>9} {statistics.median(every) * 1000:>10.1f} {p95(every) * 1000:>8.1f} "
               f"{errors:>7}")  # fmt: skip
-        print(f"\n{total / took:.1f} requests/s over {took:.0f} s ({args.clients} clients, {args.workers} workers)")
+        rate = total / took
+        print(f"\n{rate:.1f} requests/s over {took:.0f} s ({args.clients} clients, {args.workers} {kind} workers)")
+        print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

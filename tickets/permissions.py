@@ -44,6 +44,9 @@ LOCK_BINDS = {
     RW: _("changing its state or fields, merging or splitting it"),
 }
 _CACHE_ATTR = "_helpdesk_grants"
+# The grant table: a save or delete there changes who may see what (tickets.reference bumps the agent
+# panel's cached parts on it; roles, role members and queues are watched there too).
+GRANT_MODELS = (GroupGrant,)
 
 # What each reason says; formatted (and translated) only when someone reads it, not on every can().
 REASON_TEXTS = {

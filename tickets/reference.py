@@ -18,6 +18,12 @@ memory cache holds the version and the rule is the same.
 
 `fill(field, rows)` hands cached rows to a form's ModelChoiceField, so that its <select>
 is written without a query (the light_form filter reads them; validation still queries).
+
+`panel_version()` is a second number for what the agent panel's cached parts show besides
+these rows (tickets/views/agent/fragments.py): queues, access groups, grants, roles and their
+members, users, categories, tags and custom fields. Any save or delete of those through the ORM bumps it when
+the transaction commits, so the cached parts keyed by it are rebuilt on the next request of every
+process (it is read from the cache on each request, not kept per process).
 """
 
 import threading
@@ -26,11 +32,16 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from tickets.catalog import OPEN_STATE_TYPES, Priority, State, StateType, TicketType
+from accounts.models import AccessGroup, Role, User
+from tickets.catalog import OPEN_STATE_TYPES, Category, CustomField, Priority, State, StateType, Tag, TicketType
+from tickets.permissions import GRANT_MODELS
+from tickets.queues import Queue
 
 VERSION_KEY = "tickets.reference.version"
+PANEL_VERSION_KEY = "tickets.reference.panel_version"
+PANEL_MODELS = (Queue, AccessGroup, *GRANT_MODELS, Role, User, Category, Tag, CustomField)
 CHECK_SECONDS = 2.0
 MAX_AGE_SECONDS = 60.0
 MODELS = (State, Priority, TicketType)
@@ -46,13 +57,16 @@ class _Copy:
 
 _copy = _Copy()
 _lock = threading.Lock()
+# Raised by every change seen in this process, at once (the shared versions move only on commit):
+# keys built from version() / panel_version() change in this process before the commit too.
+_local = {"reference": 0, "panel": 0}
 
 
-def _shared_version() -> int:
-    version = cache.get(VERSION_KEY)
+def _shared_version(key: str = VERSION_KEY) -> int:
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(key, 1, timeout=None)
+        version = cache.get(key, 1)
     return version
 
 
@@ -82,6 +96,7 @@ def forget() -> None:
     with _lock:
         _copy.rows = {}
         _copy.version = None
+        _local["reference"] += 1
 
 
 def bump() -> None:
@@ -97,6 +112,36 @@ def changed(sender, **kwargs) -> None:
     """A reference row was saved or deleted: forget it here now, tell every process once committed."""
     forget()
     transaction.on_commit(bump, using=kwargs.get("using"))
+
+
+def version() -> str:
+    """This process's copy of the reference rows: changes when the copy is dropped (a change, its age)."""
+    _current()
+    return f"{_copy.version}.{_copy.loaded}.{_local['reference']}"
+
+
+def panel_version() -> str:
+    """The shared number bumped whenever a row the agent panel's cached parts show changes (one cache read)."""
+    return f"{_shared_version(PANEL_VERSION_KEY)}.{_local['panel']}"
+
+
+def bump_panel() -> None:
+    try:
+        cache.incr(PANEL_VERSION_KEY)
+    except ValueError:
+        cache.set(PANEL_VERSION_KEY, int(time.time() * 1000), timeout=None)
+
+
+def panel_changed(sender, **kwargs) -> None:
+    """A queue, grant, role, agent, category or tag was saved or deleted: the panel's cached parts are rebuilt.
+
+    Customers are saved all the time (mail from a new address) and no cached part shows them."""
+    instance = kwargs.get("instance")
+    if isinstance(instance, User) and not instance.is_agent and kwargs.get("signal") is not m2m_changed:
+        return
+    with _lock:
+        _local["panel"] += 1
+    transaction.on_commit(bump_panel, using=kwargs.get("using"))
 
 
 def states() -> list[State]:
@@ -140,3 +185,10 @@ def connect() -> None:
             signal.connect(
                 changed, sender=model, weak=False, dispatch_uid=f"tickets.reference.{model.__name__}.{signal}"
             )
+    for model in PANEL_MODELS:
+        for signal in (post_save, post_delete):
+            uid = f"tickets.reference.panel.{model.__name__}.{signal}"
+            signal.connect(panel_changed, sender=model, weak=False, dispatch_uid=uid)
+    # An agent given or taken a role (User.roles, the admin's user page) sees other queues.
+    uid = "tickets.reference.panel.roles"
+    m2m_changed.connect(panel_changed, sender=User.roles.through, weak=False, dispatch_uid=uid)

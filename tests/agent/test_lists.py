@@ -161,21 +161,24 @@ def test_bulk_without_selection_says_so(agent_client):
 # Constant query counts -------------------------------------------------------------------------
 
 
-def _queries(client, url) -> int:
+def _queries(client, url, cold: bool = False) -> int:
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    if cold:  # without the agent's cached queue tree and forms (tickets/views/agent/fragments.py)
+        cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
 
 
-def _assert_constant(client, url, grow, django_assert_max_num_queries, ceiling):
+def _assert_constant(client, url, grow, django_assert_max_num_queries, ceiling, cold: bool = False):
     """The same number of statements with few rows and with many; and never more than `ceiling`."""
     _queries(client, url)  # warm up: session, grants
-    small = _queries(client, url)
+    small = _queries(client, url, cold)
     grow()
-    large = _queries(client, url)
+    large = _queries(client, url, cold)
     assert large == small
     with django_assert_max_num_queries(ceiling):
         client.get(url)
@@ -185,7 +188,21 @@ def _assert_constant(client, url, grow, django_assert_max_num_queries, ceiling):
 def test_queue_view_runs_constant_queries(agent_client, agent, queue, django_assert_max_num_queries):
     make_tickets(queue, 1, owner=agent, responsible=agent)
     url = reverse("agent:queues") + "?size=50"
-    _assert_constant(agent_client, url, lambda: make_tickets(queue, 45, owner=agent), django_assert_max_num_queries, 20)
+    grow = lambda: make_tickets(queue, 45, owner=agent)  # noqa: E731
+    _assert_constant(agent_client, url, grow, django_assert_max_num_queries, 20, cold=True)  # the tree and forms drawn
+    _assert_constant(agent_client, url, grow, django_assert_max_num_queries, 20)  # and kept
+
+
+def test_a_list_page_reads_the_queue_tree_and_the_form_choices_from_the_cache(agent_client, agent, queue):
+    make_tickets(queue, 3, owner=agent)
+    url = reverse("agent:queues")
+    cold = _queries(agent_client, url, cold=True)
+    warm = _queries(agent_client, url)
+    # session, user, grants, the count, the page, saved searches, share groups; not the tree, the
+    # queue/category/tag/agent choices of the filter and the bulk bar (six statements; cold, the
+    # cleared cache also made the states, priorities and types be read again)
+    assert warm == 7
+    assert cold == warm + 6 + 3
 
 
 def test_dashboard_runs_constant_queries(agent_client, agent, queue, django_assert_max_num_queries):

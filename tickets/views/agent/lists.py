@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
 from tickets import permissions as perms
-from tickets import queries, reference, services
+from tickets import queries, services
 from tickets.errors import TicketError
 from tickets.filters import TicketFilter
 from tickets.forms.bulk import BulkForm
 from tickets.pending import default_pending_until
 from tickets.sla_display import with_escalation
+from tickets.views.agent import fragments
 from tickets.views.agent.base import agent_required, message_for
 from tickets.views.agent.paging import paginate
 from tickets.views.agent.searches import saved_for, share_groups
@@ -68,9 +68,10 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
     open_ids = queries.open_state_ids()
     flt = TicketFilter(params, queryset=_scoped(user, scope, queue_id), user=user, open_ids=open_ids)
     bulk_form = BulkForm(user=user)
-    agents = list(User.agents.filter(is_active=True))  # one read for the filter's and the bulk bar's agent pickers
-    for picker in (flt.form.fields["owner"], flt.form.fields["responsible"], bulk_form.fields["owner"]):
-        reference.fill(picker, agents)
+    # One read of the agents for the filter's and the bulk bar's pickers, only when one is drawn (not cached).
+    pickers = fragments.AgentPickers(
+        flt.form.fields["owner"], flt.form.fields["responsible"], bulk_form.fields["owner"]
+    )
     sort, order = queries.ordering(request.GET.get("sort") or DEFAULT_SORTS.get(scope))
     qs = flt.qs.order_by(*order)
     page = paginate(qs, request.GET)
@@ -82,7 +83,6 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
     ctx = {
         "scope": scope,
         "scope_title": SCOPES[scope],
-        "tree": queries.queue_tree(user, open_ids),
         "current_queue": current_queue,
         "filter": flt,
         "page": page,
@@ -90,6 +90,8 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "bulk_form": bulk_form,
+        # the queue tree, the filter form and the bulk bar, kept per agent (fragments.py)
+        **fragments.list_parts(user, open_ids, flt, params, bulk_form, pickers),
         "saved_searches": saved_for(user),
         "share_groups": list(share_groups(user)),
         "now": timezone.now(),

@@ -78,5 +78,19 @@ def rows(qs, start: int, stop: int, total: int) -> list:
     NULLS flipped with it), so no page skips more than half of the list.
     """
     if start <= total - stop or not qs.ordered:
+        return late_rows(qs, start, stop)
+    return list(reversed(late_rows(qs.reverse(), total - stop, total - start)))
+
+
+def late_rows(qs, start: int, stop: int) -> list:
+    """qs[start:stop], the page's ids chosen first (a late row lookup), then only those rows joined.
+
+    Sorting the open tickets by update or pending time read ~9,000 of them, each joined to its
+    state, priority, owner and customer for display, before the top-N sort kept 25 (50-130 ms of
+    SQL at a million tickets). The ids are now picked by a subquery over the ticket table alone (plus
+    what the ORDER BY and the filters need) and the outer query joins only the page's rows: still
+    one statement.
+    """
+    if not qs.query.select_related or (qs.query.low_mark, qs.query.high_mark) != (0, None):
         return list(qs[start:stop])
-    return list(reversed(qs.reverse()[total - stop : total - start]))
+    return list(qs.filter(pk__in=qs.values("pk")[start:stop]))

@@ -15,6 +15,7 @@ from tickets.errors import TicketError
 from tickets.forms import actions as f
 from tickets.models import Article, Attachment
 from tickets.sla_display import sla_panel
+from tickets.views.agent import fragments
 from tickets.views.agent.base import agent_required, back_to_ticket, message_for
 
 SAFE_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
@@ -83,6 +84,7 @@ def zoom_context(request, ticket, initial: dict | None = None) -> dict:
         forms["move"] = f.MoveForm(**kw)
     if can["priority"]:
         forms["priority"] = f.PriorityForm(**kw)
+    fragments.zoom_choices(user, ticket, forms)  # the candidates, queues, categories, fields: kept per agent
     return {
         "ticket": ticket,
         "can": can,
