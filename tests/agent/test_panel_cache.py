@@ -92,12 +92,12 @@ def test_a_change_bumps_the_shared_version_when_it_commits(queue, django_capture
 
 
 def test_open_counts_in_the_tree_follow_within_the_documented_seconds(agent_client, queue, monkeypatch):
-    monkeypatch.setattr(fragments, "TREE_SECONDS", 1)
+    monkeypatch.setattr(fragments, "TREE_SECONDS", 3)  # room for two page loads on a busy machine
     TicketFactory(queue=queue)
     assert tree_badge(page(agent_client), queue) == "1"
     TicketFactory(queue=queue)
     assert tree_badge(page(agent_client), queue) == "1"  # kept
-    time.sleep(1.2)
+    time.sleep(3.2)
     assert tree_badge(page(agent_client), queue) == "2"
     assert Ticket.objects.filter(queue=queue).count() == 2
 
