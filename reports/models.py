@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AccessGroup
 from reports.periods import DAILY, MONTHLY, PRESETS, WEEKLY
 from reports.spec import ReportSpec
+from tickets.calendars import Weekday
 
 
 class SavedReportQuerySet(models.QuerySet):
@@ -78,15 +79,6 @@ class ReportSchedule(models.Model):
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
         XLSX = "xlsx", "XLSX"
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
 
     report = models.OneToOneField(
         SavedReport, verbose_name=_("saved report"), on_delete=models.CASCADE, related_name="schedule"

@@ -31,8 +31,14 @@ def open_at(moment) -> Q:
     return Q(created__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
 
 
+def during(moment: str, filters: ReportFilters, until=None) -> Q:
+    """`moment` (a date-time field) inside the report's period (or up to `until`, if earlier)."""
+    end = filters.until if until is None else min(filters.until, until)
+    return Q(**{f"{moment}__gte": filters.since, f"{moment}__lt": end})
+
+
 def in_period(rows: QuerySet, moment: str, filters: ReportFilters) -> QuerySet:
-    return rows.filter(**{f"{moment}__gte": filters.since, f"{moment}__lt": filters.until})
+    return rows.filter(during(moment, filters))
 
 
 def created(viewer: User, filters: ReportFilters) -> QuerySet[Ticket]:

@@ -4,9 +4,11 @@ import dataclasses
 from datetime import UTC, datetime
 
 import factory
+import time_machine
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import AccessGroup, Company, GroupGrant, Role, User
+from tickets import services
 from tickets.message import Message
 from tickets.models import Article, Priority, Queue, State, Ticket
 
@@ -130,6 +132,15 @@ def with_message(**kwargs) -> dict:
     if fields:
         kwargs["message"] = Message(**fields)
     return kwargs
+
+
+def phone_ticket(agent, queue, customer, when, title: str = "Printer on fire", **kwargs) -> Ticket:
+    """A ticket an agent opened at `when` (time frozen) from a customer's call: the SLA tests' start."""
+    with time_machine.travel(when, tick=False):
+        message = Message(body_text="It smokes.", channel="phone")
+        return services.create_ticket(
+            actor=agent, queue=queue, title=title, customer=customer, message=message, **kwargs
+        )
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

@@ -66,16 +66,19 @@ class Calendar(models.Model):
             )
 
 
-class WorkingInterval(models.Model):
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
+class Weekday(models.IntegerChoices):
+    """Monday 0 to Sunday 6, as date.weekday() counts (working hours, scheduled reports)."""
 
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class WorkingInterval(models.Model):
     calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="intervals")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     start = models.TimeField(_("from"))

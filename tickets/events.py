@@ -96,14 +96,20 @@ def _configured_handlers():
         yield (name or ALL), handler
 
 
-def dispatch(event: Event) -> None:
-    handlers = [*_handlers[event.name], *_handlers[ALL]]
-    handlers += [h for name, h in _configured_handlers() if name in (event.name, ALL)]
+def _handlers_for(name: str, configured: list) -> list:
+    return [*_handlers[name], *_handlers[ALL], *(h for n, h in configured if n in (name, ALL))]
+
+
+def _call(handlers: list, event: Event) -> None:
     for handler in handlers:
         try:
             handler(event)
         except Exception:
             log.exception("event handler %r failed for %s", handler, event)
+
+
+def dispatch(event: Event) -> None:
+    _call(_handlers_for(event.name, list(_configured_handlers())), event)
 
 
 def publish(name: str, ticket, actor=None, **data) -> Event:
@@ -124,10 +130,5 @@ def _dispatch_many(published: list[Event]) -> None:
     by_name: dict[str, list] = {}
     for event in published:
         if event.name not in by_name:
-            by_name[event.name] = [*_handlers[event.name], *_handlers[ALL]]
-            by_name[event.name] += [h for name, h in configured if name in (event.name, ALL)]
-        for handler in by_name[event.name]:
-            try:
-                handler(event)
-            except Exception:
-                log.exception("event handler %r failed for %s", handler, event)
+            by_name[event.name] = _handlers_for(event.name, configured)
+        _call(by_name[event.name], event)

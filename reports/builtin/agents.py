@@ -42,10 +42,7 @@ def agents(viewer, filters: ReportFilters) -> Table:
         _by_author(
             queries.of_scoped_tickets(
                 Article.objects.filter(
-                    sender_type=Article.Sender.AGENT,
-                    is_visible_to_customer=True,
-                    created__gte=filters.since,
-                    created__lt=filters.until,
+                    queries.during("created", filters), sender_type=Article.Sender.AGENT, is_visible_to_customer=True
                 ),
                 viewer,
                 any_owner,

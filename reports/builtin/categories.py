@@ -1,7 +1,7 @@
 """By category and type: tickets created and closed in the period, and the average solution time (business
 minutes) of those closed, per (category, type). Tickets without one are shown as "—"."""
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,8 +15,8 @@ from reports.table import BAR, MINUTES, NUMBER, TEXT, Chart, Column, Table
 
 @builtin("categories", gettext_lazy("By category and type"), gettext_lazy("Volume and solution time per category."))
 def categories(viewer, filters: ReportFilters) -> Table:
-    in_created = Q(created__gte=filters.since, created__lt=filters.until)
-    in_closed = queries.CLOSED & Q(closed_at__gte=filters.since, closed_at__lt=filters.until)
+    in_created = queries.during("created", filters)
+    in_closed = queries.CLOSED & queries.during("closed_at", filters)
     found = (
         scoped_tickets(viewer, filters)
         .filter(in_created | in_closed)

@@ -18,8 +18,8 @@ from reports.table import BAR, MINUTES, NUMBER, RATING, TEXT, Chart, Column, Tab
 
 @builtin("companies", gettext_lazy("Per company"), gettext_lazy("Volume, time accounted and satisfaction per company."))
 def companies(viewer, filters: ReportFilters) -> Table:
-    in_created = Q(created__gte=filters.since, created__lt=filters.until)
-    in_closed = queries.CLOSED & Q(closed_at__gte=filters.since, closed_at__lt=filters.until)
+    in_created = queries.during("created", filters)
+    in_closed = queries.CLOSED & queries.during("closed_at", filters)
     volume = (
         scoped_tickets(viewer, filters)
         .filter(in_created | in_closed)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from faq.feedback_models import Deflection, Vote
+from reports import queries
 from reports.builtin.common import applied, ratio
 from reports.filters import ReportFilters
 from reports.registry import builtin
@@ -25,8 +26,8 @@ from reports.table import BAR, NUMBER, PERCENT, TEXT, Chart, Column, Table
 @builtin("faq", gettext_lazy("FAQ deflection"), gettext_lazy("Suggested FAQ articles that spared a ticket."))
 def faq(viewer, filters: ReportFilters) -> Table:
     settled = timezone.now() - timedelta(minutes=settings.HELPDESK_FAQ_DEFLECTION_MINUTES)
-    opened = Deflection.objects.filter(opened_at__gte=filters.since, opened_at__lt=filters.until)
-    votes = Vote.objects.filter(created__gte=filters.since, created__lt=filters.until)
+    opened = Deflection.objects.filter(queries.during("opened_at", filters))
+    votes = Vote.objects.filter(queries.during("created", filters))
     if filters.company_ids:
         opened = opened.filter(customer__company_id__in=filters.company_ids)
         votes = votes.filter(user__company_id__in=filters.company_ids)

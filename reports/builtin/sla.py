@@ -19,18 +19,9 @@ from reports.table import BAR, NUMBER, PERCENT, TEXT, Chart, Column, Table
 
 @builtin("sla", gettext_lazy("SLA compliance"), gettext_lazy("First response and solution met vs breached."))
 def sla(viewer, filters: ReportFilters) -> Table:
-    period = {"since": filters.since, "until": filters.until}
-    answered = Q(first_response_due__isnull=False, first_response_at__gte=period["since"]) & Q(
-        first_response_at__lt=period["until"]
-    )
-    unanswered_breach = Q(
-        first_response_at=None,
-        first_response_due__gte=period["since"],
-        first_response_due__lt=min(period["until"], timezone.now()),
-    )
-    solved = queries.CLOSED & Q(
-        solution_due__isnull=False, closed_at__gte=period["since"], closed_at__lt=period["until"]
-    )
+    answered = Q(first_response_due__isnull=False) & queries.during("first_response_at", filters)
+    unanswered_breach = Q(first_response_at=None) & queries.during("first_response_due", filters, until=timezone.now())
+    solved = queries.CLOSED & Q(solution_due__isnull=False) & queries.during("closed_at", filters)
     found = (
         scoped_tickets(viewer, filters)
         .filter(sla__isnull=False)

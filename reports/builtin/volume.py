@@ -5,7 +5,7 @@ is no longer closed). Backlog: tickets created before the bucket's end and not c
 rejected as spam (state type *removed*) are no work: left out of all three.
 """
 
-from django.db.models import Count, DateField, F, Q
+from django.db.models import Count, DateField, F
 from django.db.models.functions import Trunc
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -66,8 +66,8 @@ def volume(viewer, filters: ReportFilters) -> Table:
 
 def _by(viewer, filters: ReportFilters, field: str, label_field: str | None):
     """Created and closed in the period, and the backlog at its end, per `field` (one grouped query)."""
-    in_created = Q(created__gte=filters.since, created__lt=filters.until)
-    in_closed = Q(closed_at__gte=filters.since, closed_at__lt=filters.until)
+    in_created = queries.during("created", filters)
+    in_closed = queries.during("closed_at", filters)
     open_at_end = queries.open_at(filters.until)
     groups = {"key": field} if label_field is None else {"key": field, "label": label_field}
     return (

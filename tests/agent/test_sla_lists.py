@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Permission
-from tests.factories import QueueFactory, at, grant, state
+from tests.factories import QueueFactory, at, grant, phone_ticket, state
 from tickets import services
 from tickets.calendars import Calendar, WorkingInterval
 from tickets.message import Message
@@ -25,15 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 def opened(agent, queue, customer, when, title="Printer on fire", **kwargs):
+    """Opened, owned and watched by `agent`."""
+    ticket = phone_ticket(agent, queue, customer, when, title, **kwargs)
     with time_machine.travel(when, tick=False):
-        ticket = services.create_ticket(
-            actor=agent,
-            queue=queue,
-            title=title,
-            customer=customer,
-            message=Message(body_text="It smokes.", channel="phone"),
-            **kwargs,
-        )
         services.assign_owner(ticket=ticket, actor=agent, owner=agent)
         services.watch(ticket=ticket, actor=agent)
     return ticket

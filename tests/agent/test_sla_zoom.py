@@ -9,23 +9,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.factories import ArticleFactory, at, priority, state
+from tests.factories import ArticleFactory, at, phone_ticket, priority, state
 from tickets import services
 from tickets.message import Message
 from tickets.models import SLA, Article, Ticket
 
 pytestmark = pytest.mark.django_db
-
-
-def opened(agent, queue, customer, when):
-    with time_machine.travel(when, tick=False):
-        return services.create_ticket(
-            actor=agent,
-            queue=queue,
-            title="Printer on fire",
-            customer=customer,
-            message=Message(body_text="It smokes.", channel="phone"),
-        )
 
 
 def panel(client, ticket, when) -> str:
@@ -45,7 +34,7 @@ def clock(html: str, name: str) -> str:
 
 
 def test_the_panel_names_the_sla_why_it_applies_and_the_business_time_left(gold, agent, agent_client, queue, customer):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     html = panel(agent_client, ticket, at(2, 10, 20))
     assert 'id="sla-name">Gold<' in html
     assert "Chosen by the ticket&#x27;s queue." in html
@@ -56,7 +45,7 @@ def test_the_panel_names_the_sla_why_it_applies_and_the_business_time_left(gold,
 
 
 def test_time_left_counts_only_business_hours(gold, agent, agent_client, queue, customer):
-    ticket = opened(agent, queue, customer, at(6, 16))  # Friday 16:00
+    ticket = phone_ticket(agent, queue, customer, at(6, 16))  # Friday 16:00
     html = panel(agent_client, ticket, at(9, 9, 30))  # Monday 09:30: 2.5 working hours later, not 65
     assert "6 h 30 min left" in clock(html, "solution"), "480 - 60 on Friday - 30 on Monday"
     assert "overdue by 30 min" in clock(html, "first_response"), "due Friday 17:00: 30 business minutes ago"
@@ -65,7 +54,7 @@ def test_time_left_counts_only_business_hours(gold, agent, agent_client, queue, 
 def test_warning_once_past_the_threshold_and_breached_once_past_due_before_the_sweep_ran(
     gold, agent, agent_client, queue, customer
 ):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     html = panel(agent_client, ticket, at(2, 10, 47))
     assert "warning" not in clock(html, "first_response"), "47 of 60 minutes is below 80 %"
     html = panel(agent_client, ticket, at(2, 10, 48))
@@ -77,7 +66,7 @@ def test_warning_once_past_the_threshold_and_breached_once_past_due_before_the_s
 
 
 def test_a_met_clock_says_when_it_was_met(gold, agent, agent_client, queue, customer):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     with time_machine.travel(at(2, 10, 30), tick=False):
         services.add_article(
             ticket=ticket,
@@ -92,7 +81,7 @@ def test_a_met_clock_says_when_it_was_met(gold, agent, agent_client, queue, cust
 
 
 def test_a_paused_clock_says_which_state_paused_it_and_keeps_its_time_left(gold, agent, agent_client, queue, customer):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     with time_machine.travel(at(2, 10, 30), tick=False):
         services.change_state(ticket=ticket, actor=agent, state=state("pending reminder"), pending_until=at(9, 9))
     html = panel(agent_client, ticket, at(4, 15))  # two days later: paused time does not count
@@ -114,7 +103,7 @@ def test_the_company_contract_takes_precedence_and_the_panel_says_so(
 ):
     company.sla = SLA.objects.create(name="Platinum", first_response_minutes=15, solution_minutes=120)
     company.save()
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     html = panel(agent_client, ticket, at(2, 10, 5))
     assert 'id="sla-name">Platinum<' in html
     assert "Chosen by the customer company&#x27;s contract." in html
@@ -122,7 +111,7 @@ def test_the_company_contract_takes_precedence_and_the_panel_says_so(
 
 
 def test_a_ticket_without_sla_says_so(agent, agent_client, queue, customer, office):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     html = panel(agent_client, ticket, at(2, 11))
     assert "No SLA applies to this ticket." in html
 
@@ -131,7 +120,7 @@ def test_zoom_with_an_sla_runs_constant_queries(gold, agent, agent_client, queue
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     url = reverse("agent:ticket", args=[ticket.pk])
 
     def count():

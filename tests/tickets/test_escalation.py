@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import GroupGrant, Permission
 from mailgateway.models import OutgoingMail
 from mailgateway.outbox import KIND_HEADER
-from tests.factories import AgentFactory, TicketFactory, grant, state
+from tests.factories import AgentFactory, TicketFactory, grant, phone_ticket, state
 from tickets import events, services
 from tickets.message import Message
 from tickets.models import SLA, EscalationNotice, Ticket, TicketHistory, TicketSlaCheck
@@ -51,15 +51,9 @@ def manager(queue):
 
 
 def opened(agent, queue, customer, when=T0, owner=None, title="Printer on fire"):
-    with time_machine.travel(when, tick=False):
-        ticket = services.create_ticket(
-            actor=agent,
-            queue=queue,
-            title=title,
-            customer=customer,
-            message=Message(body_text="It smokes.", channel="phone"),
-        )
-        if owner is not None:
+    ticket = phone_ticket(agent, queue, customer, when, title)
+    if owner is not None:
+        with time_machine.travel(when, tick=False):
             services.assign_owner(ticket=ticket, actor=agent, owner=owner)
     return ticket
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Permission
-from tests.factories import AgentFactory, QueueFactory, at, grant, priority, state
+from tests.factories import AgentFactory, QueueFactory, at, grant, phone_ticket, priority, state
 from tickets import queries, services
 from tickets.business_time import add_working_minutes
 from tickets.calendars import WorkingInterval, calendar_for
@@ -21,18 +21,6 @@ from tickets.services.sla import SLA_FIELDS, recompute_batch, sla_for
 from tickets.tasks import recompute_sla_due_times
 
 pytestmark = pytest.mark.django_db
-
-
-def opened(agent, queue, customer, when, **kwargs):
-    with time_machine.travel(when, tick=False):
-        return services.create_ticket(
-            actor=agent,
-            queue=queue,
-            title="Printer on fire",
-            customer=customer,
-            message=Message(body_text="It smokes.", channel="phone"),
-            **kwargs,
-        )
 
 
 def reload(ticket):
@@ -56,7 +44,7 @@ def test_the_shipped_states_say_what_the_clock_does():
 
 
 def test_a_new_ticket_starts_its_clocks_with_due_times_in_business_time(gold, agent, queue, customer):
-    ticket = reload(opened(agent, queue, customer, at(2, 16, 30)))
+    ticket = reload(phone_ticket(agent, queue, customer, at(2, 16, 30)))
 
     assert ticket.sla == gold
     assert ticket.first_response_due == at(3, 9, 30)  # 30 minutes Monday, 30 Tuesday morning
@@ -68,13 +56,13 @@ def test_a_new_ticket_starts_its_clocks_with_due_times_in_business_time(gold, ag
 
 
 def test_a_ticket_without_any_sla_has_no_due_times(office, agent, queue, customer):
-    ticket = reload(opened(agent, queue, customer, at(2, 10)))
+    ticket = reload(phone_ticket(agent, queue, customer, at(2, 10)))
     assert ticket.sla is None
     assert (ticket.first_response_due, ticket.solution_due, ticket.escalation_at, ticket.sla_check_at) == (None,) * 4
 
 
 def test_an_agents_visible_reply_meets_the_first_response_and_moves_the_update_due(gold, agent, queue, customer):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     with time_machine.travel(at(2, 10, 20), tick=False):
         services.add_article(ticket=ticket, actor=agent, message=Message(body_text="On it.", channel="email"))
     ticket = reload(ticket)
@@ -86,7 +74,7 @@ def test_an_agents_visible_reply_meets_the_first_response_and_moves_the_update_d
 
 
 def test_an_internal_note_neither_meets_the_first_response_nor_moves_the_update_due(gold, agent, queue, customer):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     with time_machine.travel(at(2, 10, 20), tick=False):
         services.add_article(
             ticket=ticket,
@@ -99,7 +87,7 @@ def test_an_internal_note_neither_meets_the_first_response_nor_moves_the_update_
 
 
 def test_a_customer_article_renews_the_update_clock_and_clears_its_marks(gold, agent, queue, customer):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     TicketSlaCheck.objects.filter(ticket_id=ticket.pk).update(update_warned_at=at(2, 11, 36))  # as the sweep would
     with time_machine.travel(at(3, 15), tick=False):
         result = services.follow_up(ticket=ticket, actor=customer, message=Message(body_text="Any news?"))
@@ -115,7 +103,7 @@ def test_a_customer_article_renews_the_update_clock_and_clears_its_marks(gold, a
 def test_a_pause_while_waiting_for_the_customer_moves_the_due_times_out_by_the_paused_business_time(
     gold, agent, queue, customer, office
 ):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     before = reload(ticket)
     assert before.solution_due == at(3, 10)
     with time_machine.travel(at(2, 10, 30), tick=False):
@@ -140,7 +128,7 @@ def test_a_pause_while_waiting_for_the_customer_moves_the_due_times_out_by_the_p
 
 
 def test_a_pause_after_the_breach_does_not_move_the_breached_due_time(gold, agent, queue, customer):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     with time_machine.travel(at(2, 14), tick=False):
         services.change_state(ticket=ticket, actor=agent, state=state("pending reminder"), pending_until=at(9, 9))
     with time_machine.travel(at(3, 10), tick=False):
@@ -151,7 +139,7 @@ def test_a_pause_after_the_breach_does_not_move_the_breached_due_time(gold, agen
 
 
 def test_closing_stops_the_clocks_and_reopening_resumes_them(gold, agent, queue, customer):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     with time_machine.travel(at(2, 12), tick=False):
         services.change_state(ticket=ticket, actor=agent, state=state("closed successful"))
     closed = reload(ticket)
@@ -170,8 +158,8 @@ def test_closing_stops_the_clocks_and_reopening_resumes_them(gold, agent, queue,
 
 
 def test_merging_stops_the_merged_tickets_clocks(gold, agent, queue, customer):
-    source = opened(agent, queue, customer, at(2, 10))
-    target = opened(agent, queue, customer, at(2, 10))
+    source = phone_ticket(agent, queue, customer, at(2, 10))
+    target = phone_ticket(agent, queue, customer, at(2, 10))
     with time_machine.travel(at(2, 11), tick=False):
         services.merge(source=source, target=target, actor=agent)
     source = reload(source)
@@ -193,7 +181,8 @@ def test_the_sla_applies_by_precedence_contract_then_category_then_type_then_pri
     urgent.save()
     queue.sla = slas["E"]
     queue.save()
-    ticket = reload(opened(agent, queue, customer, at(2, 10), category=category, type=ticket_type, priority=urgent))
+    opened = phone_ticket(agent, queue, customer, at(2, 10), category=category, type=ticket_type, priority=urgent)
+    ticket = reload(opened)
 
     assert ticket.sla.name == "A"
     order = [(company, "B"), (category, "C"), (ticket_type, "D"), (urgent, "E")]
@@ -207,7 +196,7 @@ def test_the_sla_applies_by_precedence_contract_then_category_then_type_then_pri
 
 
 def test_changing_the_priority_picks_the_sla_again_and_recomputes(gold, agent, queue, customer):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     urgent = priority(5)
     urgent.sla = SLA.objects.create(name="Urgent", first_response_minutes=15, solution_minutes=120)
     urgent.save()
@@ -220,7 +209,7 @@ def test_changing_the_priority_picks_the_sla_again_and_recomputes(gold, agent, q
 
 
 def test_changing_category_or_type_picks_the_sla_again(gold, agent, queue, customer):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     bronze = SLA.objects.create(name="Bronze", solution_minutes=900)
     with time_machine.travel(at(2, 10, 5), tick=False):
         services.set_type(ticket=ticket, actor=agent, type=TicketType.objects.create(name="Wish", sla=bronze))
@@ -235,7 +224,7 @@ def test_moving_to_another_queue_picks_that_queues_sla(gold, agent, queue, custo
     platinum = SLA.objects.create(name="Platinum", solution_minutes=30)
     second = QueueFactory(name="2nd level", sla=platinum)
     grant(agent, second, Permission.RW)
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     with time_machine.travel(at(2, 10, 10), tick=False):
         services.move_queue(ticket=ticket, actor=agent, queue=second)
     ticket = reload(ticket)
@@ -247,7 +236,7 @@ def test_changing_an_sla_in_the_admin_recomputes_its_open_tickets_in_batches(
     gold, agent, queue, customer, client, queued_mail, monkeypatch
 ):
     monkeypatch.setattr("tickets.tasks.SLA_RECOMPUTE_BATCH", 2)
-    tickets = [opened(agent, queue, customer, at(2, 10)) for _ in range(5)]
+    tickets = [phone_ticket(agent, queue, customer, at(2, 10)) for _ in range(5)]
     closed = tickets.pop()
     services.change_state(ticket=closed, actor=agent, state=state("closed successful"))
     closed_due = reload(closed).solution_due
@@ -273,7 +262,7 @@ def test_changing_an_sla_in_the_admin_recomputes_its_open_tickets_in_batches(
 
 
 def test_the_background_recompute_walks_the_open_tickets_in_batches_by_pk(gold, agent, queue, customer):
-    tickets = [opened(agent, queue, customer, at(2, 10)) for _ in range(3)]
+    tickets = [phone_ticket(agent, queue, customer, at(2, 10)) for _ in range(3)]
     SLA.objects.filter(pk=gold.pk).update(solution_minutes=960)
 
     with time_machine.travel(at(2, 12), tick=False):
@@ -288,7 +277,7 @@ def test_the_background_recompute_walks_the_open_tickets_in_batches_by_pk(gold, 
 
 
 def test_an_sla_edit_that_gives_more_time_clears_the_marks_that_no_longer_hold(gold, agent, queue, customer):
-    ticket = opened(agent, queue, customer, at(2, 10))  # first response due 11:00, warning at 10:48
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))  # first response due 11:00, warning at 10:48
     marks = {"first_response_warned_at": at(2, 10, 49), "first_response_breached_at": at(2, 11, 1)}
     TicketSlaCheck.objects.filter(ticket_id=ticket.pk).update(**marks)
     # First response due 14:00, warning 13:12; update and solution warnings at 16:24.
@@ -309,7 +298,7 @@ def test_an_sla_edit_that_gives_more_time_clears_the_marks_that_no_longer_hold(g
 
 
 def test_running_the_recompute_twice_changes_nothing(gold, agent, queue, customer, queued_mail):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     with time_machine.travel(at(2, 11), tick=False):
         services.change_state(ticket=ticket, actor=agent, state=state("pending reminder"), pending_until=at(9, 9))
     with time_machine.travel(at(2, 13), tick=False):
@@ -333,7 +322,7 @@ def test_running_the_recompute_twice_changes_nothing(gold, agent, queue, custome
 def test_after_a_calendar_change_every_sla_tickets_due_times_follow_the_new_hours(
     gold, office, agent, queue, customer, queued_mail
 ):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     assert reload(ticket).solution_due == at(3, 10)
     WorkingInterval.objects.filter(calendar=office).update(end=time(13))  # the office now closes at 13:00
 
@@ -343,7 +332,7 @@ def test_after_a_calendar_change_every_sla_tickets_due_times_follow_the_new_hour
 
 
 def test_the_ticket_admin_shows_the_clock_timeline(gold, agent, queue, customer, client):
-    ticket = opened(agent, queue, customer, at(2, 10))
+    ticket = phone_ticket(agent, queue, customer, at(2, 10))
     with time_machine.travel(at(2, 11), tick=False):
         services.change_state(ticket=ticket, actor=agent, state=state("pending reminder"), pending_until=at(9, 9))
     client.force_login(AgentFactory(username="root", is_staff=True, is_superuser=True))
@@ -355,7 +344,7 @@ def test_the_ticket_admin_shows_the_clock_timeline(gold, agent, queue, customer,
 @pytest.mark.postgres
 def test_the_sweep_finds_due_tickets_through_the_partial_index(gold, agent, queue, customer):
     for _ in range(3):
-        opened(agent, queue, customer, at(2, 10))
+        phone_ticket(agent, queue, customer, at(2, 10))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE tickets_ticketslacheck")
         cursor.execute("SET LOCAL enable_seqscan = off")

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from tickets.calendars import Calendar, Holiday, WorkingInterval, fill_public_holidays, keep_one_default
+from tickets.calendars import Calendar, Holiday, Weekday, WorkingInterval, fill_public_holidays, keep_one_default
 from tickets.tasks import recompute_sla_due_times
 
 MAX_FILL_YEARS = 50
@@ -59,7 +59,7 @@ class WorkingIntervalFormSet(forms.BaseInlineFormSet):
                 continue
             interval = WorkingInterval(weekday=data["weekday"], start=data["start"], end=data["end"])
             by_day.setdefault(data["weekday"], []).append(interval.minutes)
-        labels = dict(WorkingInterval.Weekday.choices)
+        labels = dict(Weekday.choices)
         for weekday, intervals in by_day.items():
             intervals.sort()
             for (_start, end), (start, _end) in zip(intervals, intervals[1:], strict=False):

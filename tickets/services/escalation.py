@@ -125,13 +125,18 @@ def _lock_due(now: datetime, size: int) -> list[tuple[int, dict]]:
         # batch has tens of thousands of timestamps. The session's time zone is UTC either way.
         cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
         cursor.execute(sql, [now, size])
-        return [(row[0], dict(zip(TIMES, row[1:], strict=True))) for row in cursor.fetchall()]
+        return [_named(row) for row in cursor.fetchall()]
 
 
 def _rows(tickets) -> list[tuple[int, dict]]:
     """Each ticket's id and its moments and marks, by name."""
     rows = tickets.values_list("pk", *MOMENT_FIELDS, *(f"sla_check__{mark}" for mark in MARK_FIELDS))
-    return [(row[0], dict(zip(TIMES, row[1:], strict=True))) for row in rows]
+    return [_named(row) for row in rows]
+
+
+def _named(row) -> tuple[int, dict]:
+    """(ticket id, {moment or mark name: value}) from a row of the id then TIMES."""
+    return row[0], dict(zip(TIMES, row[1:], strict=True))
 
 
 def _has_moments(times: dict) -> bool:
