@@ -52,6 +52,7 @@ urlpatterns = [
     path("customers/new/", create.customer_create, name="customer_create"),
     path(T, zoom.ticket_zoom, name="ticket"),
     path(T + "articles/", zoom.older_articles, name="older_articles"),
+    path(T + "actions/<str:name>/", zoom.action_section, name="action_section"),
     path(T + "articles/<int:article_id>/raw/", zoom.raw_email, name="raw_email"),
     path(T + "articles/<int:article_id>/resend/", zoom.resend, name="resend"),
     path(T + "articles/<int:article_id>/split/", actions.split, name="split"),

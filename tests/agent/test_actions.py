@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Permission
-from tests.agent.conftest import post_action
+from tests.agent.conftest import opened_zoom, post_action
 from tests.factories import grant, priority, state
 from tickets import services
 from tickets.message import Message
@@ -61,7 +61,7 @@ def test_owner_and_responsible_change(agent_client, second_agent, ticket):
 
 
 def test_owner_choices_only_list_agents_who_may_own(agent_client, ticket, outsider_agent, readonly_agent):
-    html = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
+    html = opened_zoom(agent_client, ticket)
     assert f'value="{outsider_agent.pk}"' not in html.split('name="owner"')[1].split("</select>")[0]
     assert f'value="{readonly_agent.pk}"' not in html.split('name="owner"')[1].split("</select>")[0]
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.agent.conftest import login
+from tests.agent.conftest import login, opened_zoom
 from tests.factories import priority, state
 from tickets import services
 from tickets.message import Message
@@ -23,6 +23,13 @@ def loaded_form(client, url) -> dict:
     """What the browser sends back: the hidden fields of the form as it was loaded."""
     page = client.get(url).content.decode()
     return {"version": hidden(page, "version"), "seen": hidden(page, "seen")}
+
+
+def zoom_form(client, ticket) -> dict:
+    """The hidden fields of the zoom's state form, opened on a freshly loaded zoom."""
+    page = opened_zoom(client, ticket)
+    form = page[page.index('data-action="state"') :]
+    return {"version": hidden(form, "version"), "seen": hidden(form, "seen")}
 
 
 @pytest.fixture
@@ -76,8 +83,7 @@ def test_a_reply_with_a_state_whose_state_changed_meanwhile_is_saved_and_the_sta
 def test_the_state_form_applies_after_other_changes_and_refuses_after_a_state_change(
     agent_client, second_agent, ticket
 ):
-    zoom = reverse("agent:ticket", args=[ticket.pk])
-    loaded = loaded_form(agent_client, zoom)
+    loaded = zoom_form(agent_client, ticket)
     services.set_priority(ticket=ticket, actor=second_agent, priority=priority(5))
     services.add_article(
         ticket=ticket,
@@ -90,7 +96,7 @@ def test_the_state_form_applies_after_other_changes_and_refuses_after_a_state_ch
     assert applied.status_code == 302  # before: refused, as the version had moved
     assert Ticket.objects.get(pk=ticket.pk).state == state("open")
 
-    reloaded = loaded_form(agent_client, zoom)  # the zoom after the change shows "open"
+    reloaded = zoom_form(agent_client, ticket)  # the zoom after the change shows "open"
     services.change_state(ticket=ticket, actor=second_agent, state=state("closed unsuccessful"))
     refused = agent_client.post(reverse("agent:state", args=[ticket.pk]), {**reloaded, "state": state("open").pk})
 

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.agent.conftest import opened_zoom
 from tests.factories import priority, state
 from tickets.forms import actions as f
 from tickets.models import CustomField, Ticket
@@ -24,7 +25,7 @@ def form_fields(page: str, action: str) -> dict[str, str]:
 
 
 def test_the_zoom_forms_show_the_ticket_s_values_and_post_back_as_shown(agent_client, ticket):
-    page = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
+    page = opened_zoom(agent_client, ticket)
 
     shown = form_fields(page, reverse("agent:priority", args=[ticket.pk]))
     assert shown["priority"] == str(ticket.priority_id)
@@ -33,7 +34,7 @@ def test_the_zoom_forms_show_the_ticket_s_values_and_post_back_as_shown(agent_cl
     assert agent_client.post(reverse("agent:priority", args=[ticket.pk]), shown).status_code == 302
     assert Ticket.objects.get(pk=ticket.pk).priority == priority(5)
 
-    page = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
+    page = opened_zoom(agent_client, ticket)
     shown = form_fields(page, reverse("agent:state", args=[ticket.pk]))
     assert shown["state"] == str(ticket.state_id)
     assert shown["pending_until"]  # the next business day is offered

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import GroupGrant, Permission
+from tests.agent.conftest import opened_zoom
 from tests.factories import AgentFactory, QueueFactory, RoleFactory, TicketFactory, grant
 from tickets import reference
 from tickets.models import Queue, Tag, Ticket
@@ -122,7 +123,7 @@ def test_the_filter_form_shows_the_values_of_this_request(agent_client, queue):
 
 
 def zoom(client, ticket) -> str:
-    return client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
+    return opened_zoom(client, ticket)
 
 
 def owner_choices(html: str) -> str:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from mailgateway import ingest
 from mailgateway.models import OutgoingMail
 from mailgateway.tasks import send_due_reminders
-from tests.agent.conftest import post_action
+from tests.agent.conftest import opened_zoom, post_action
 from tests.factories import state
 from tests.mail.helpers import make_mail
 from tickets import services
@@ -190,7 +190,7 @@ def test_the_default_pending_time_on_a_friday_afternoon_is_monday_opening_in_the
 def test_the_state_form_without_a_time_sets_the_next_business_day(agent_client_for, office_queue, ticket):
     client = agent_client_for()
     with time_machine.travel(FRIDAY_AFTERNOON, tick=False):
-        page = client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
+        page = opened_zoom(client, ticket)
         assert 'value="2026-11-30T09:00"' in page  # offered in the form (the agent's time zone is Warsaw)
         response = post_action(client, ticket, "state", state=state("waiting for customer").pk)
     assert response.status_code == 302

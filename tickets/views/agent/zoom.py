@@ -58,33 +58,43 @@ def with_delivery(articles: list[Article]) -> list[Article]:
     return articles
 
 
+# The action sections of the zoom's side panel, in order: name -> its form and the right (a key of
+# `rights`) that shows it. Only their titles are drawn with the page; a section's form is fetched
+# when the agent opens it (`action_section`), since building and drawing all of them was most of
+# the zoom's time.
+ACTIONS = {
+    "owner": (f.OwnerForm, "owner"),
+    "responsible": (f.ResponsibleForm, "rw"),
+    "state": (f.StateForm, "rw"),
+    "category": (f.CategoryForm, "rw"),
+    "tag": (f.TagForm, "rw"),
+    "field": (f.CustomFieldForm, "rw"),
+    "link": (f.LinkForm, "rw"),
+    "merge": (f.MergeForm, "rw"),
+    "watcher": (f.WatcherForm, "rw"),
+    "move": (f.MoveForm, "move"),
+    "priority": (f.PriorityForm, "priority"),
+}
+
+
+def action_forms(user, ticket, names, initial: dict) -> dict:
+    """The forms of the named sections; `initial` per name, over the ticket's own values."""
+    forms = {name: ACTIONS[name][0](ticket=ticket, user=user, initial=dict(initial.get(name, {}))) for name in names}
+    fragments.zoom_choices(user, ticket, forms)  # the candidates, queues, categories, fields: kept per agent
+    return forms
+
+
 def zoom_context(request, ticket, initial: dict | None = None) -> dict:
-    """`initial`: per action form, values to show instead of the ticket's (a change to apply again)."""
+    """`initial`: per action form, values to show instead of the ticket's (a change to apply again);
+    those sections are drawn open, with their forms."""
     user = request.user
     initial = initial or {}
     can = rights(user, ticket)
     articles, more = queries.thread(ticket)
     with_delivery(articles)
-    kw = {"ticket": ticket, "user": user}
-    forms = {}
-    if can["owner"]:
-        forms["owner"] = f.OwnerForm(**kw)
-    if can["rw"]:
-        forms.update(
-            responsible=f.ResponsibleForm(**kw),
-            state=f.StateForm(**kw, initial=initial.get("state", {})),
-            category=f.CategoryForm(**kw),
-            tag=f.TagForm(**kw),
-            field=f.CustomFieldForm(**kw),
-            link=f.LinkForm(**kw),
-            merge=f.MergeForm(**kw),
-            watcher=f.WatcherForm(**kw),
-        )
-    if can["move"]:
-        forms["move"] = f.MoveForm(**kw)
-    if can["priority"]:
-        forms["priority"] = f.PriorityForm(**kw)
-    fragments.zoom_choices(user, ticket, forms)  # the candidates, queues, categories, fields: kept per agent
+    names = [name for name, (_form, right) in ACTIONS.items() if can[right]]
+    forms = action_forms(user, ticket, [name for name in names if name in initial], initial)
+    watchers = list(ticket.watchers.all())
     return {
         "ticket": ticket,
         "can": can,
@@ -94,10 +104,10 @@ def zoom_context(request, ticket, initial: dict | None = None) -> dict:
         "links": queries.links(ticket, user),
         "customer_tickets": queries.customer_tickets(ticket, user),
         "tags": list(ticket.tags.all()),
-        "watchers": list(ticket.watchers.all()),
+        "watchers": watchers,
         "field_values": list(ticket.field_values.select_related("field")),
-        "forms": forms,
-        "is_watching": any(w.pk == user.pk for w in ticket.watchers.all()),
+        "sections": [(name, forms.get(name)) for name in names],
+        "is_watching": any(w.pk == user.pk for w in watchers),
         "rating": getattr(ticket, "rating", None),
         "can_invite_customer": may_be_invited(ticket.customer),
         "customer_undeliverable": undeliverable_mark(ticket.customer),
@@ -105,7 +115,7 @@ def zoom_context(request, ticket, initial: dict | None = None) -> dict:
         # The Time section: the entries (one query), the locked period, the form for a new entry.
         "time_entries": queries.time_entries(ticket, user),
         "time_lock": queries.time_lock(ticket),
-        "time_form": f.TimeForm(**kw) if can["note"] else None,
+        "time_form": f.TimeForm(ticket=ticket, user=user) if can["note"] else None,
     }
 
 
@@ -119,6 +129,26 @@ def render_zoom(request, ticket, status: int = 200, initial: dict | None = None)
 def ticket_zoom(request, pk: int):
     ticket = perms.get_ticket_for_agent(request.user, pk, also=ZOOM_ALSO)
     return render(request, "agent/zoom.html", zoom_context(request, ticket))
+
+
+@agent_required
+@require_GET
+def action_section(request, pk: int, name: str):
+    """HTMX: one action section's form, as the zoom would draw it open.
+
+    `?version=` is the version of the ticket the page showed, so a change made since the page was
+    drawn is still reported as a conflict, as with the forms drawn with the page.
+    """
+    ticket = perms.get_ticket_for_agent(request.user, pk)
+    if name not in ACTIONS or not rights(request.user, ticket)[ACTIONS[name][1]]:
+        raise Http404("No such action")
+    shown = request.GET.get("version", "")
+    initial = {name: {"version": int(shown)}} if shown.isdigit() and int(shown) > 0 else {}
+    form = action_forms(request.user, ticket, [name], initial)[name]
+    ctx = {"ticket": ticket, "name": name, "form": form}
+    if name == "watcher":
+        ctx["watchers"] = list(ticket.watchers.all())
+    return render(request, "agent/fragments/action_section.html", ctx)
 
 
 @agent_required
