@@ -53,6 +53,7 @@ urlpatterns = [
     path(T, zoom.ticket_zoom, name="ticket"),
     path(T + "articles/", zoom.older_articles, name="older_articles"),
     path(T + "actions/<str:name>/", zoom.action_section, name="action_section"),
+    path(T + "history/", zoom.ticket_history, name="history"),
     path(T + "articles/<int:article_id>/raw/", zoom.raw_email, name="raw_email"),
     path(T + "articles/<int:article_id>/resend/", zoom.resend, name="resend"),
     path(T + "articles/<int:article_id>/split/", actions.split, name="split"),

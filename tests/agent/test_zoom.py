@@ -137,3 +137,18 @@ def test_a_state_refused_after_a_reply_is_waiting_in_the_open_state_section(
     assert 'id="act-state" class="accordion-collapse collapse show"' in refused  # drawn open, with its form
     assert f'<option value="{state("open").pk}" selected>' in refused
     assert 'id="act-owner" class="accordion-collapse collapse"' in refused  # the others stay closed
+
+
+def test_the_history_tab_is_fetched_when_shown_and_lists_who_changed_what(
+    agent_client, client, second_agent, outsider_agent, ticket
+):
+    services.change_state(ticket=ticket, actor=second_agent, state=state("open"))
+    page = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
+    url = reverse("agent:history", args=[ticket.pk])
+    assert f'hx-get="{url}"' in page and 'id="history-rows"' not in page
+
+    rows = agent_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="history-rows"' in rows and "<html" not in rows
+    assert second_agent.display_name() in rows and "open" in rows
+    client.force_login(outsider_agent)
+    assert client.get(url).status_code == 404

@@ -67,6 +67,8 @@ def test_agent_takes_replies_with_canned_response_and_closes(page, agent, queue,
     page.click("#act-state button[type=submit]")
     page.wait_for_selector("text=State changed to closed successful.")
     assert "closed successful" in page.inner_text(".zoom-header")
+    page.click("#history-tab")  # the tab's rows are fetched when it is first shown
+    expect(page.locator("#history-rows")).to_contain_text("closed successful")
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/agent/queues/")

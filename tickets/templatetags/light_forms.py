@@ -124,6 +124,12 @@ def _field(bf: BoundField) -> SafeString:
 
 
 @register.filter
+def light_field(bf: BoundField) -> SafeString:
+    """One visible field with its label, help text and errors (crispy's `as_crispy_field` markup)."""
+    return _field(bf)
+
+
+@register.filter
 def light_widget(bf: BoundField) -> SafeString:
     """Only the field's widget (the bulk bar's selects), with the classes its form gave it."""
     return _widget(bf, "", None)

@@ -100,7 +100,6 @@ def zoom_context(request, ticket, initial: dict | None = None) -> dict:
         "can": can,
         "articles": articles,
         "more_articles": more,
-        "history": queries.history(ticket),
         "links": queries.links(ticket, user),
         "customer_tickets": queries.customer_tickets(ticket, user),
         "tags": list(ticket.tags.all()),
@@ -129,6 +128,14 @@ def render_zoom(request, ticket, status: int = 200, initial: dict | None = None)
 def ticket_zoom(request, pk: int):
     ticket = perms.get_ticket_for_agent(request.user, pk, also=ZOOM_ALSO)
     return render(request, "agent/zoom.html", zoom_context(request, ticket))
+
+
+@agent_required
+@require_GET
+def ticket_history(request, pk: int):
+    """HTMX: the History tab, fetched when it is first shown."""
+    ticket = perms.get_ticket_for_agent(request.user, pk)
+    return render(request, "agent/fragments/history.html", {"history": queries.history(ticket)})
 
 
 @agent_required
