@@ -173,3 +173,28 @@ def test_attachment_download_is_a_safe_download(customer_client, own_ticket):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
     assert response["Content-Type"] == "application/octet-stream"
+
+
+def test_a_long_conversation_shows_its_newest_messages_and_the_rest_on_request(
+    customer_client, customer, agent, own_ticket
+):
+    from tickets.views.customer.tickets import CUSTOMER_THREAD
+
+    for n in range(1, CUSTOMER_THREAD + 5):  # with the first message: CUSTOMER_THREAD + 5 visible
+        agent_reply(own_ticket, agent, text=f"Answer number {n:02d}.")
+    agent_reply(own_ticket, agent, text="Internal remark.", internal=True)
+
+    page = customer_client.get(detail(own_ticket)).content.decode()
+    assert "Answer number 05." in page and f"Answer number {CUSTOMER_THREAD + 4:02d}." in page
+    assert "Answer number 04." not in page and "Internal remark." not in page
+    assert page.index("Answer number 05.") < page.index("Answer number 06.")  # oldest first, as before
+    assert 'href="?all=1">Show earlier messages (5)</a>' in page  # the internal note is not counted
+
+    everything = customer_client.get(detail(own_ticket), {"all": "1"}).content.decode()
+    assert "Answer number 01." in everything and "Show earlier messages" not in everything
+    assert "Internal remark." not in everything
+
+    short = services.create_ticket(
+        actor=customer, queue=own_ticket.queue, title="Short", message=Message(body_text="x")
+    )
+    assert "Show earlier messages" not in customer_client.get(detail(short)).content.decode()

@@ -65,7 +65,7 @@ def _status_ticket(token) -> tuple[Ticket, str]:
 
 def ticket_status(request, token):
     ticket, email = _status_ticket(token)
-    context = ticket_context(ticket, status_token=token, requester_email=email)
+    context = ticket_context(ticket, show_all=request.GET.get("all") == "1", status_token=token, requester_email=email)
     context["title"] = _("Request %(number)s") % {"number": ticket.number}
     return render(request, "customer/ticket_status.html", context)
 

@@ -107,17 +107,27 @@ def ticket_new(request):
     return redirect("customer:ticket", ticket.pk)
 
 
-def ticket_context(ticket, **extra):
-    articles = (
-        ticket.articles.filter(is_visible_to_customer=True)
-        .select_related("author")
-        .prefetch_related("attachments")
-        .order_by("created", "pk")
+CUSTOMER_THREAD = 30  # the newest messages shown; the earlier ones on request (`?all=1`)
+
+
+def ticket_context(ticket, show_all: bool = False, **extra):
+    """The request's page: its newest CUSTOMER_THREAD visible messages (all with `show_all`), oldest first."""
+    visible = (
+        ticket.articles.filter(is_visible_to_customer=True).select_related("author").prefetch_related("attachments")
     )
+    earlier = 0
+    if show_all:
+        articles = list(visible.order_by("created", "pk"))
+    else:
+        newest = list(visible.order_by("-created", "-pk")[: CUSTOMER_THREAD + 1])
+        articles = list(reversed(newest[:CUSTOMER_THREAD]))
+        if len(newest) > CUSTOMER_THREAD:  # counted only when there are more
+            earlier = visible.count() - CUSTOMER_THREAD
     rating = SatisfactionRating.objects.filter(ticket=ticket).first()
     return {
         "ticket": ticket,
         "articles": articles,
+        "earlier_articles": earlier,
         "rating": rating,
         "can_reopen": ticket.customer_may_reopen(),
         "replies_refused": ticket.follow_up_refused(),
@@ -135,6 +145,7 @@ def _merged_into(user, ticket):
 def _render_detail(request, ticket, status=200, **forms):
     context = ticket_context(
         ticket,
+        show_all=request.GET.get("all") == "1",
         reply_form=forms.get("reply_form") or ReplyForm(),
         rating_form=forms.get("rating_form") or RatingForm(),
         merged_into=_merged_into(request.user, ticket),
