@@ -213,7 +213,7 @@ def load_tickets(count: int, customers: int, seed: float) -> None:
         INSERT INTO tickets_ticket (
             number, title, queue_id, state_id, priority_id, type_id, category_id, customer_id, company_id, owner_id,
             is_locked, locked_at, escalation_at, pending_until, created, updated, first_response_at, closed_at,
-            time_accounted, version, customer_sort, owner_sort, priority_level, channel)
+            time_accounted, version, customer_sort, owner_sort, priority_level, in_open_state, channel)
         WITH g AS (
             SELECT g, now() - %(days)s * interval '1 day' * (1 - g::float8 / %(count)s)
                        - random() * interval '30 minutes' AS created,
@@ -260,6 +260,7 @@ def load_tickets(count: int, customers: int, seed: float) -> None:
                'bench-c' || lpad(idx::text, 5, '0'),
                (SELECT username FROM accounts_user WHERE id = owner_id),
                {pick("r_prio", dict(PRIORITY_WEIGHTS))},
+               is_open,
                ''  -- channel: the panels do not show it; bench/reports.py sets it
         FROM t ORDER BY g
     """

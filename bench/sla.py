@@ -66,7 +66,8 @@ def load_sla_tickets(count: int) -> None:
         cur.execute(
             """
             UPDATE tickets_ticket SET
-                state_id = %(open)s, closed_at = NULL, pending_until = NULL, first_response_at = NULL,
+                state_id = %(open)s, in_open_state = true, closed_at = NULL, pending_until = NULL,
+                first_response_at = NULL,
                 is_locked = false, locked_at = NULL, sla_id = %(sla)s,
                 created = now() - (60 + random() * 1380) * interval '1 minute'
             WHERE id %% %(every)s = 0

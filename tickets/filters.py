@@ -15,7 +15,7 @@ from tickets import permissions as perms
 from tickets import queries, reference
 from tickets.catalog import OPEN_STATE_TYPES
 from tickets.models import Category, Priority, State, Tag, Ticket
-from tickets.queries import escalated_q, open_state_ids
+from tickets.queries import escalated_q
 
 # Choice fields whose rows come from the per-process copy (tickets.reference), no query.
 REFERENCE_CHOICES = {
@@ -63,9 +63,8 @@ class TicketFilter(django_filters.FilterSet):
         model = Ticket
         fields: list[str] = []
 
-    def __init__(self, *args, user, open_ids: list[int] | None = None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.open_ids = open_ids
         self.filters["queue"].queryset = perms.queues_for(user, perms.RO)
         for name in ("owner", "responsible"):
             self.filters[name].field.label_from_instance = lambda u: u.display_name()
@@ -98,10 +97,12 @@ class TicketFilter(django_filters.FilterSet):
         return qs.filter(title__icontains=value)
 
     def filter_status(self, qs, name, value):
-        if value == "open":  # the ids, not the join: see queries.open_state_ids
-            return qs.filter(state_id__in=open_state_ids() if self.open_ids is None else self.open_ids)
+        # The ticket's own flag, not the state join nor the open states' ids: its partial index keeps the
+        # open tickets in `updated` order (tickets/services/sort_keys.py).
+        if value == "open":
+            return qs.filter(in_open_state=True)
         if value == "closed":
-            return qs.exclude(state_id__in=open_state_ids() if self.open_ids is None else self.open_ids)
+            return qs.filter(in_open_state=False)
         return qs
 
     # Customers and companies are looked up first (one small query): matching through the join

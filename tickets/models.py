@@ -121,6 +121,9 @@ class Ticket(models.Model):
     customer_sort = models.CharField(max_length=150, null=True, blank=True, editable=False)
     owner_sort = models.CharField(max_length=150, null=True, blank=True, editable=False)
     priority_level = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Whether the state is of an open type, kept on the row like the sort keys: the lists of open tickets
+    # filter on it, so that their partial (updated, id) index holds only the open tickets.
+    in_open_state = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -137,6 +140,9 @@ class Ticket(models.Model):
             models.Index(fields=["customer_sort", "id"], name="ticket_customer_sort"),  # ... by customer
             models.Index(fields=["owner_sort", "id"], name="ticket_owner_sort"),  # ... by owner
             models.Index(fields=["priority_level", "id"], name="ticket_priority_level"),  # ... by priority
+            # Open tickets by their last change, both ways (the default list, its last page, oldest first).
+            # The `updated` index alone made PostgreSQL walk past every closed ticket older than the page.
+            models.Index(fields=["updated", "id"], name="ticket_open_updated", condition=Q(in_open_state=True)),
             # The pending sweeps (reminders, auto-close): due tickets of a few states, never a scan.
             models.Index(
                 fields=["state", "pending_until"], name="ticket_state_pending", condition=Q(pending_until__isnull=False)
@@ -166,15 +172,18 @@ class Ticket(models.Model):
     SORT_KEYS = {"customer": "customer_sort", "owner": "owner_sort", "priority": "priority_level"}
 
     def save(self, *args, **kwargs):
-        """Every save keeps the sort keys of what it saves (a save of `owner` also saves `owner_sort`)."""
+        """Every save keeps the copies of what it saves: a save of `owner` also saves `owner_sort`, a save
+        of `state` also `in_open_state`."""
         fields = kwargs.get("update_fields")
-        sources = [
-            source for source in self.SORT_KEYS if fields is None or source in fields or f"{source}_id" in fields
-        ]
+        copies = {**self.SORT_KEYS, "state": "in_open_state"}
+        sources = [source for source in copies if fields is None or source in fields or f"{source}_id" in fields]
         for source in sources:
-            setattr(self, self.SORT_KEYS[source], self._sort_key(source))
+            if source == "state":
+                self.in_open_state = self.state_id is not None and self.state.type in OPEN_STATE_TYPES
+            else:
+                setattr(self, copies[source], self._sort_key(source))
         if fields is not None and sources:
-            kwargs["update_fields"] = {*fields, *(self.SORT_KEYS[source] for source in sources)}
+            kwargs["update_fields"] = {*fields, *(copies[source] for source in sources)}
         super().save(*args, **kwargs)
 
     def _sort_key(self, source: str):

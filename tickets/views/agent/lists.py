@@ -66,7 +66,7 @@ def ticket_list(request, scope: str = "queues", queue_id: int | None = None):
     if "status" not in params and scope != "status":
         params["status"] = "open"
     open_ids = queries.open_state_ids()
-    flt = TicketFilter(params, queryset=_scoped(user, scope, queue_id), user=user, open_ids=open_ids)
+    flt = TicketFilter(params, queryset=_scoped(user, scope, queue_id), user=user)
     bulk_form = BulkForm(user=user)
     # One read of the agents for the filter's and the bulk bar's pickers, only when one is drawn (not cached).
     pickers = fragments.AgentPickers(
