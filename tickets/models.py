@@ -143,6 +143,10 @@ class Ticket(models.Model):
             # Open tickets by their last change, both ways (the default list, its last page, oldest first).
             # The `updated` index alone made PostgreSQL walk past every closed ticket older than the page.
             models.Index(fields=["updated", "id"], name="ticket_open_updated", condition=Q(in_open_state=True)),
+            # ... and one queue's open tickets, and their count (the state-id index served these before the flag).
+            models.Index(
+                fields=["queue", "updated", "id"], name="ticket_open_queue_updated", condition=Q(in_open_state=True)
+            ),
             # The pending sweeps (reminders, auto-close): due tickets of a few states, never a scan.
             models.Index(
                 fields=["state", "pending_until"], name="ticket_state_pending", condition=Q(pending_until__isnull=False)

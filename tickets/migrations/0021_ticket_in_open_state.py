@@ -36,4 +36,8 @@ class Migration(migrations.Migration):
             model_name='ticket',
             index=models.Index(condition=models.Q(('in_open_state', True)), fields=['updated', 'id'], name='ticket_open_updated'),
         ),
+        migrations.AddIndex(
+            model_name='ticket',
+            index=models.Index(condition=models.Q(('in_open_state', True)), fields=['queue', 'updated', 'id'], name='ticket_open_queue_updated'),
+        ),
     ]
