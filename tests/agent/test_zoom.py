@@ -152,3 +152,14 @@ def test_the_history_tab_is_fetched_when_shown_and_lists_who_changed_what(
     assert second_agent.display_name() in rows and "open" in rows
     client.force_login(outsider_agent)
     assert client.get(url).status_code == 404
+
+
+def test_a_fragment_asked_for_without_a_session_sends_the_page_to_the_login(client, ticket):
+    section = reverse("agent:action_section", args=[ticket.pk, "state"])
+    zoom = reverse("agent:ticket", args=[ticket.pk])
+    fragment = client.get(section, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{zoom}?tab=1")
+    assert fragment.status_code == 200 and fragment.content == b""
+    assert fragment["HX-Redirect"] == f"{reverse('agent:login')}?next={zoom}%3Ftab%3D1"  # the page, not the fragment
+
+    plain = client.get(section)  # no htmx: the usual redirect, back to the address asked for
+    assert plain.status_code == 302 and plain["Location"] == f"{reverse('agent:login')}?next={section}"

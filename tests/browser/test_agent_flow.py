@@ -100,3 +100,25 @@ def test_agent_opens_a_phone_ticket_for_a_customer_found_by_lookup(page, agent, 
     page.wait_for_selector("#ticket-title")
     assert page.inner_text("#ticket-title") == "Caller cannot print"
     assert customer.email in page.inner_text("main")
+
+
+def test_a_section_opened_after_the_session_ended_takes_the_agent_to_the_login_and_back(page, agent, ticket):
+    from django.contrib.sessions.models import Session
+
+    page.goto("/agent/login/")
+    page.fill("#id_username", agent.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#counters")
+    page.goto(f"/agent/tickets/{ticket.pk}/")
+    page.wait_for_selector("#ticket-title")
+
+    Session.objects.all().delete()  # signed out elsewhere, or the session expired
+    page.click("button.accordion-button:has-text('State')")
+
+    page.wait_for_url(re.compile(rf"/agent/login/\?next=/agent/tickets/{ticket.pk}/$"))  # the page, not a login box
+    page.fill("#id_username", agent.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(rf"/agent/tickets/{ticket.pk}/$"))
+    expect(page.locator("#ticket-title")).to_have_text(ticket.title)
