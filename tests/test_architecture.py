@@ -366,3 +366,16 @@ def test_no_module_imports_private_names_of_another():
 def test_the_outbox_names_the_registered_send_task():
     """outbox.py sits below tasks.py, so it names the task instead of importing it; the name must be right."""
     assert outbox.SEND_TASK == tasks.send_outgoing.name
+
+
+def test_no_template_comment_spans_lines():
+    """`{# ... #}` is a one-line comment in Django: spread over lines, it is printed on the page as text
+    (the zoom's action sections once showed one under each title). Longer notes use {% comment %}."""
+    spread = []
+    for template in sorted(ROOT.glob("**/templates/**/*.html")):
+        if ".venv" in template.parts:
+            continue
+        for number, line in enumerate(template.read_text().splitlines(), 1):
+            if line.count("{#") != line.count("#}"):
+                spread.append(f"{template.relative_to(ROOT)}:{number}")
+    assert spread == []

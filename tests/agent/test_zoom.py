@@ -74,6 +74,7 @@ def test_every_action_form_carries_the_ticket_version(agent_client, ticket):
 def test_the_action_sections_are_drawn_closed_and_each_form_comes_when_its_section_opens(agent_client, ticket):
     page = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
     assert 'name="owner"' not in page and 'name="state"' not in page  # no form is built with the page
+    assert "{#" not in page and "comment" not in page.lower().split("<body", 1)[1]  # no template note shows
     assert 'id="act-state" class="accordion-collapse collapse" data-bs-parent' in page  # closed
     url = reverse("agent:action_section", args=[ticket.pk, "state"])
     assert f'hx-get="{url}?version={ticket.version}"' in page
