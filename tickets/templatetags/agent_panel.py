@@ -1,4 +1,5 @@
-"""Template helpers of the agent panel: quoted history, mail HTML without remote content, badges."""
+"""Template helpers of the agent panel: quoted history, mail HTML without remote content, badges, the
+History tab's event names."""
 
 import re
 
@@ -6,12 +7,49 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.lib.quotes import split_quoted
 from tickets.catalog import StateType
 from tickets.sanitize import display_html
 
 register = template.Library()
+
+
+# What the History tab calls each event the services record (TicketHistory.event).
+HISTORY_EVENTS = {
+    "ticket_created": _("Ticket created"),
+    "article_added": _("Article added"),
+    "state_changed": _("State changed"),
+    "queue_moved": _("Moved to another queue"),
+    "owner_changed": _("Owner changed"),
+    "responsible_changed": _("Responsible changed"),
+    "locked": _("Locked"),
+    "unlocked": _("Unlocked"),
+    "priority_changed": _("Priority changed"),
+    "category_changed": _("Category changed"),
+    "type_changed": _("Type changed"),
+    "title_changed": _("Title changed"),
+    "tags_changed": _("Tags changed"),
+    "watchers_changed": _("Watchers changed"),
+    "linked": _("Linked"),
+    "unlinked": _("Unlinked"),
+    "merged": _("Merged"),
+    "split": _("Split off"),
+    "time_accounted": _("Time accounted"),
+    "time_entry_changed": _("Time entry changed"),
+    "time_entry_deleted": _("Time entry deleted"),
+    "field_changed": _("Custom field changed"),
+    "rated": _("Rated by the customer"),
+    "sla_warning": _("SLA warning"),
+    "sla_breached": _("SLA breached"),
+}
+
+
+@register.filter
+def history_event(event: str) -> str:
+    """The event's name in the agent's language; one this list does not know yet, as it is stored."""
+    return HISTORY_EVENTS.get(event, event)
 
 
 @register.filter
