@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import PASSWORD
+
 CHROMIUM = os.environ.get("HELPDESK_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -64,3 +66,12 @@ def screenshot():
         return path
 
     return take
+
+
+def sign_in(page, user) -> None:
+    """Through the agent login form, as a person would; done when the dashboard shows."""
+    page.goto("/agent/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#counters")

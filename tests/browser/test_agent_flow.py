@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
 from tickets.message import Message
 from tickets.models import Article, CannedResponse, Priority
@@ -30,11 +31,7 @@ def test_agent_takes_replies_with_canned_response_and_closes(page, agent, queue,
         )
         set_priority(ticket=other, actor=agent, priority=Priority.objects.get(level=level))
 
-    page.goto("/agent/login/")
-    page.fill("#id_username", agent.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#counters")
+    sign_in(page, agent)
     assert "Printer on fire" in page.inner_text("main")
     screenshot(page, "agent-dashboard")
 
@@ -82,11 +79,7 @@ def test_agent_takes_replies_with_canned_response_and_closes(page, agent, queue,
 
 
 def test_agent_opens_a_phone_ticket_for_a_customer_found_by_lookup(page, agent, queue, customer, screenshot):
-    page.goto("/agent/login/")
-    page.fill("#id_username", agent.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#counters")
+    sign_in(page, agent)
 
     page.goto("/agent/new/phone/")
     page.fill("#customer-search", "alice")
@@ -105,11 +98,7 @@ def test_agent_opens_a_phone_ticket_for_a_customer_found_by_lookup(page, agent, 
 def test_a_section_opened_after_the_session_ended_takes_the_agent_to_the_login_and_back(page, agent, ticket):
     from django.contrib.sessions.models import Session
 
-    page.goto("/agent/login/")
-    page.fill("#id_username", agent.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#counters")
+    sign_in(page, agent)
     page.goto(f"/agent/tickets/{ticket.pk}/")
     page.wait_for_selector("#ticket-title")
 

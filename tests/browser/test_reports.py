@@ -9,7 +9,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import Permission
-from tests.factories import PASSWORD, AgentFactory, QueueFactory, grant
+from tests.browser.conftest import sign_in
+from tests.factories import AgentFactory, QueueFactory, grant
 from tickets.message import Message
 from tickets.services import create_ticket
 
@@ -40,10 +41,7 @@ def recent_tickets(admin_user, queue, manager):
 
 
 def test_manager_builds_previews_saves_and_downloads_a_report(page, manager, recent_tickets, screenshot):
-    page.goto("/agent/login/")
-    page.fill("#id_username", manager.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, manager)
     page.click("nav >> text=Reports")
     page.click("text=Report builder")
 

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from mailgateway import ingest
 from mailgateway.models import InboundMessage
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 from tests.mail.helpers import make_mail
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,11 +24,7 @@ def test_a_word_only_in_a_mail_body_finds_the_ticket_highlighted(page, agent, qu
     assert record.status == InboundMessage.Status.IMPORTED, record.error
     ticket = record.ticket
 
-    page.goto("/agent/login/")
-    page.fill("#id_username", agent.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#counters")
+    sign_in(page, agent)
 
     box = page.locator("nav.agent-nav input[name=q]")
     box.fill("CAPACITOR")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 from tickets.models import Ticket, TimeEntry
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -14,11 +14,7 @@ def open_time(page):
 
 
 def test_agent_adds_changes_and_deletes_time(page, agent, ticket, screenshot):
-    page.goto("/agent/login/")
-    page.fill("#id_username", agent.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#counters")
+    sign_in(page, agent)
     page.goto(f"/agent/tickets/{ticket.pk}/")
     open_time(page)
     page.fill("#time-body input[name=minutes]", "15")
