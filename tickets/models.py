@@ -173,28 +173,28 @@ class Ticket(models.Model):
     def __str__(self):
         return f"{settings.HELPDESK_TICKET_HOOK}{self.number} {self.title}"
 
-    SORT_KEYS = {"customer": "customer_sort", "owner": "owner_sort", "priority": "priority_level"}
+    # What the row keeps a copy of (tickets/services/sort_keys.py): source -> (column, its value of the related row).
+    COPIES = {
+        "customer": ("customer_sort", lambda user: user.username),
+        "owner": ("owner_sort", lambda user: user.username),
+        "priority": ("priority_level", lambda priority: priority.level),
+        "state": ("in_open_state", lambda state: state.type in OPEN_STATE_TYPES),
+    }
 
     def save(self, *args, **kwargs):
         """Every save keeps the copies of what it saves: a save of `owner` also saves `owner_sort`, a save
         of `state` also `in_open_state`."""
         fields = kwargs.get("update_fields")
-        copies = {**self.SORT_KEYS, "state": "in_open_state"}
-        sources = [source for source in copies if fields is None or source in fields or f"{source}_id" in fields]
+        sources = [source for source in self.COPIES if fields is None or source in fields or f"{source}_id" in fields]
         for source in sources:
-            if source == "state":
-                self.in_open_state = self.state_id is not None and self.state.type in OPEN_STATE_TYPES
-            else:
-                setattr(self, copies[source], self._sort_key(source))
+            column, value_of = self.COPIES[source]
+            if getattr(self, f"{source}_id") is None:
+                setattr(self, column, self._meta.get_field(column).get_default())
+            else:  # the object the service assigned, or one query by primary key
+                setattr(self, column, value_of(getattr(self, source)))
         if fields is not None and sources:
-            kwargs["update_fields"] = {*fields, *(copies[source] for source in sources)}
+            kwargs["update_fields"] = {*fields, *(self.COPIES[source][0] for source in sources)}
         super().save(*args, **kwargs)
-
-    def _sort_key(self, source: str):
-        if getattr(self, f"{source}_id") is None:
-            return None
-        related = getattr(self, source)  # the object the service assigned, or one query by primary key
-        return related.level if source == "priority" else related.username
 
     @property
     def is_open(self) -> bool:

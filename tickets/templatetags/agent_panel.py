@@ -5,8 +5,8 @@ import re
 
 from django import template
 from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.lib.quotes import split_quoted
@@ -50,6 +50,25 @@ HISTORY_EVENTS = {
 def history_event(event: str) -> str:
     """The event's name in the agent's language; one this list does not know yet, as it is stored."""
     return HISTORY_EVENTS.get(event, event)
+
+
+SLA_BADGES = {  # an SLA clock's (or a ticket's) status: the badge's classes and text
+    "breached": ("badge text-bg-danger sla-badge", gettext_noop("breached")),
+    "warning": ("badge text-bg-warning sla-badge", gettext_noop("warning")),
+    "late": ("badge bg-danger-subtle text-danger-emphasis sla-badge", gettext_noop("met late")),
+    "met": ("badge text-bg-success sla-badge", gettext_noop("met")),
+    "ok": ("badge text-bg-light border sla-badge", gettext_noop("on time")),
+}
+
+
+@register.simple_tag
+def sla_badge(status: str) -> SafeString:
+    """The badge of an SLA status (the zoom's SLA panel, the lists' escalation column), then a newline;
+    nothing for a status without one."""
+    if status not in SLA_BADGES:
+        return mark_safe("\n")  # noqa: S308 - a constant
+    css, text = SLA_BADGES[status]
+    return format_html('<span class="{}">{}</span>\n', css, gettext(text))
 
 
 @register.filter

@@ -16,29 +16,13 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
-from tickets.templatetags.agent_panel import priority_badge, state_badge
+from tickets.templatetags.agent_panel import priority_badge, sla_badge, state_badge
 
 register = template.Library()
 
 _PK = 2_147_483_647  # a pk no page shows, replaced by each row's
-
-SLA_BADGES = {  # agent/fragments/sla_badge.html, for the statuses a list shows
-    "breached": ("badge text-bg-danger sla-badge", gettext_noop("breached")),
-    "warning": ("badge text-bg-warning sla-badge", gettext_noop("warning")),
-    "late": ("badge bg-danger-subtle text-danger-emphasis sla-badge", gettext_noop("met late")),
-    "met": ("badge text-bg-success sla-badge", gettext_noop("met")),
-    "ok": ("badge text-bg-light border sla-badge", gettext_noop("on time")),
-}
-
-
-def sla_badge(status: str) -> str:
-    """agent/fragments/sla_badge.html (with the file's final newline)."""
-    if status not in SLA_BADGES:
-        return "\n"
-    css, text = SLA_BADGES[status]
-    return f'<span class="{css}">{gettext(text)}</span>\n'
 
 
 def _short(moment) -> str:
@@ -47,7 +31,7 @@ def _short(moment) -> str:
 
 
 def sla_cell(e) -> str:
-    """agent/fragments/sla_cell.html: the escalation column of one row (`e`: a ClockView or None)."""
+    """The escalation column of one row (`e`: a ClockView or None)."""
     if not e:
         return '<td class="sla-cell"><span class="text-secondary">—</span></td>\n'
     status = escape(e.status)

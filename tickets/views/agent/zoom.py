@@ -1,9 +1,13 @@
 """The ticket zoom: header, thread, history, links, customer sidebar, and the action forms."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from mailgateway.models import UndeliverableAddress, split_addresses
@@ -58,30 +62,69 @@ def with_delivery(articles: list[Article]) -> list[Article]:
     return articles
 
 
-# The action sections of the zoom's side panel, in order: name -> its form and the right (a key of
-# `rights`) that shows it. Only their titles are drawn with the page; a section's form is fetched
-# when the agent opens it (`action_section`), since building and drawing all of them was most of
-# the zoom's time.
+@dataclass(frozen=True)
+class Section:
+    """One action section of the zoom's side panel: its form, the right (a key of `rights`) that shows
+    it, its title, and what its form posts to: (URL name, button label), one or two."""
+
+    form: type
+    right: str
+    title: str
+    posts: tuple[tuple[str, str], ...]
+
+
+def _one(url_name: str, label: str) -> tuple[tuple[str, str], ...]:
+    return ((url_name, label),)
+
+
+# The sections in their order. Only their titles are drawn with the page; a section's form is fetched
+# when the agent opens it (`action_section`), since building and drawing all of them was most of the
+# zoom's time.
 ACTIONS = {
-    "owner": (f.OwnerForm, "owner"),
-    "responsible": (f.ResponsibleForm, "rw"),
-    "state": (f.StateForm, "rw"),
-    "category": (f.CategoryForm, "rw"),
-    "tag": (f.TagForm, "rw"),
-    "field": (f.CustomFieldForm, "rw"),
-    "link": (f.LinkForm, "rw"),
-    "merge": (f.MergeForm, "rw"),
-    "watcher": (f.WatcherForm, "rw"),
-    "move": (f.MoveForm, "move"),
-    "priority": (f.PriorityForm, "priority"),
+    "owner": Section(f.OwnerForm, "owner", gettext_lazy("Owner"), _one("agent:owner", gettext_lazy("Set owner"))),
+    "responsible": Section(
+        f.ResponsibleForm, "rw", gettext_lazy("Responsible"), _one("agent:responsible", gettext_lazy("Set responsible"))
+    ),
+    "state": Section(f.StateForm, "rw", gettext_lazy("State"), _one("agent:state", gettext_lazy("Set state"))),
+    "category": Section(
+        f.CategoryForm, "rw", gettext_lazy("Category"), _one("agent:category", gettext_lazy("Set category"))
+    ),
+    "tag": Section(
+        f.TagForm,
+        "rw",
+        gettext_lazy("Tags"),
+        (("agent:add_tags", gettext_lazy("Add tags")), ("agent:remove_tags", gettext_lazy("Remove tags"))),
+    ),
+    "field": Section(
+        f.CustomFieldForm, "rw", gettext_lazy("Custom fields"), _one("agent:custom_field", gettext_lazy("Save field"))
+    ),
+    "link": Section(f.LinkForm, "rw", gettext_lazy("Link"), _one("agent:link", gettext_lazy("Link"))),
+    "merge": Section(f.MergeForm, "rw", gettext_lazy("Merge"), _one("agent:merge", gettext_lazy("Merge into it"))),
+    "watcher": Section(
+        f.WatcherForm,
+        "rw",
+        gettext_lazy("Watchers"),
+        (("agent:watch", gettext_lazy("Add watcher")), ("agent:unwatch", gettext_lazy("Remove watcher"))),
+    ),
+    "move": Section(f.MoveForm, "move", gettext_lazy("Queue"), _one("agent:move", gettext_lazy("Move"))),
+    "priority": Section(
+        f.PriorityForm, "priority", gettext_lazy("Priority"), _one("agent:priority", gettext_lazy("Set priority"))
+    ),
 }
 
 
 def action_forms(user, ticket, names, initial: dict) -> dict:
     """The forms of the named sections; `initial` per name, over the ticket's own values."""
-    forms = {name: ACTIONS[name][0](ticket=ticket, user=user, initial=dict(initial.get(name, {}))) for name in names}
+    forms = {name: ACTIONS[name].form(ticket=ticket, user=user, initial=dict(initial.get(name, {}))) for name in names}
     fragments.zoom_choices(user, ticket, forms)  # the candidates, queues, categories, fields: kept per agent
     return forms
+
+
+def section(name: str, ticket, form=None) -> dict:
+    """What agent/fragments/action_section.html draws: the section's name and title, and, when its form
+    is given, the form and the addresses it posts to."""
+    posts = [(reverse(url_name, args=[ticket.pk]), label) for url_name, label in ACTIONS[name].posts] if form else []
+    return {"name": name, "title": ACTIONS[name].title, "form": form, "posts": posts}
 
 
 def zoom_context(request, ticket, initial: dict | None = None) -> dict:
@@ -92,7 +135,7 @@ def zoom_context(request, ticket, initial: dict | None = None) -> dict:
     can = rights(user, ticket)
     articles, more = queries.thread(ticket)
     with_delivery(articles)
-    names = [name for name, (_form, right) in ACTIONS.items() if can[right]]
+    names = [name for name, action in ACTIONS.items() if can[action.right]]
     forms = action_forms(user, ticket, [name for name in names if name in initial], initial)
     watchers = list(ticket.watchers.all())
     return {
@@ -105,7 +148,7 @@ def zoom_context(request, ticket, initial: dict | None = None) -> dict:
         "tags": list(ticket.tags.all()),
         "watchers": watchers,
         "field_values": list(ticket.field_values.select_related("field")),
-        "sections": [(name, forms.get(name)) for name in names],
+        "sections": [section(name, ticket, forms.get(name)) for name in names],
         "is_watching": any(w.pk == user.pk for w in watchers),
         "rating": getattr(ticket, "rating", None),
         "can_invite_customer": may_be_invited(ticket.customer),
@@ -147,12 +190,12 @@ def action_section(request, pk: int, name: str):
     drawn is still reported as a conflict, as with the forms drawn with the page.
     """
     ticket = perms.get_ticket_for_agent(request.user, pk)
-    if name not in ACTIONS or not rights(request.user, ticket)[ACTIONS[name][1]]:
+    if name not in ACTIONS or not rights(request.user, ticket)[ACTIONS[name].right]:
         raise Http404("No such action")
     shown = request.GET.get("version", "")
     initial = {name: {"version": int(shown)}} if shown.isdigit() and int(shown) > 0 else {}
     form = action_forms(request.user, ticket, [name], initial)[name]
-    ctx = {"ticket": ticket, "name": name, "form": form}
+    ctx = {"ticket": ticket, **section(name, ticket, form)}
     if name == "watcher":
         ctx["watchers"] = list(ticket.watchers.all())
     return render(request, "agent/fragments/action_section.html", ctx)
